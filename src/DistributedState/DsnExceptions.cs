@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DistributedState
+{
+    /// <summary>The base of every exception the runtime throws for a network or state condition.</summary>
+    public class DsnException : Exception
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnException(string message, Exception? inner = null) : base(message, inner) { }
+    }
+
+    /// <summary>The NodeId is not a member this node knows of.</summary>
+    public sealed class DsnNodeNotFoundException : DsnException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnNodeNotFoundException(string nodeId)
+            : base($"No member named '{nodeId}' is known to this node.") => NodeId = nodeId;
+
+        /// <summary>The NodeId that was not found.</summary>
+        public string NodeId { get; }
+    }
+
+    /// <summary>The member is known but cannot be reached: it failed, left, or did not answer.</summary>
+    public sealed class DsnPeerUnavailableException : DsnException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnPeerUnavailableException(string nodeId, DsnPeerStatus status, string reason, Exception? inner = null)
+            : base($"Member '{nodeId}' ({status}) cannot be reached: {reason}", inner)
+        {
+            NodeId = nodeId;
+            Status = status;
+        }
+
+        /// <summary>The member's NodeId.</summary>
+        public string NodeId { get; }
+
+        /// <summary>The member's status when the attempt failed.</summary>
+        public DsnPeerStatus Status { get; }
+    }
+
+    /// <summary>A direct message is larger than <see cref="DsnNodeOptions.MaxMessageBytes"/>.</summary>
+    public sealed class DsnMessageTooLargeException : DsnException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnMessageTooLargeException(int size, int limit)
+            : base($"The message is {size} bytes; the limit is {limit} bytes (DsnNodeOptions.MaxMessageBytes).")
+        {
+            Size = size;
+            Limit = limit;
+        }
+
+        /// <summary>The size of the rejected message.</summary>
+        public int Size { get; }
+
+        /// <summary>The configured limit.</summary>
+        public int Limit { get; }
+    }
+
+    /// <summary>A write would make the node's state larger than <see cref="DsnNodeOptions.MaxStateBytes"/>.</summary>
+    public sealed class DsnStateFullException : DsnException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnStateFullException(long wouldBe, long limit)
+            : base($"The write would make this node's state {wouldBe} bytes; the limit is {limit} bytes (DsnNodeOptions.MaxStateBytes).")
+        {
+            WouldBe = wouldBe;
+            Limit = limit;
+        }
+
+        /// <summary>The state size the write would have produced.</summary>
+        public long WouldBe { get; }
+
+        /// <summary>The configured limit.</summary>
+        public long Limit { get; }
+    }
+
+    /// <summary>One bootstrap endpoint tried during a join and why it did not admit the node.</summary>
+    public sealed class DsnJoinAttempt
+    {
+        internal DsnJoinAttempt(DsnEndpoint endPoint, string reason)
+        {
+            EndPoint = endPoint;
+            Reason = reason;
+        }
+
+        /// <summary>The bootstrap endpoint.</summary>
+        public DsnEndpoint EndPoint { get; }
+
+        /// <summary>Why it failed.</summary>
+        public string Reason { get; }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{EndPoint}: {Reason}";
+    }
+
+    /// <summary>No bootstrap node admitted this node; <see cref="Attempts"/> says why for each.</summary>
+    public sealed class DsnJoinException : DsnException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnJoinException(IReadOnlyList<DsnJoinAttempt> attempts)
+            : base("Could not join the network through any bootstrap node: " + string.Join("; ", attempts.Select(a => a.ToString())))
+            => Attempts = attempts;
+
+        /// <summary>Every endpoint tried, with the reason it failed.</summary>
+        public IReadOnlyList<DsnJoinAttempt> Attempts { get; }
+    }
+}

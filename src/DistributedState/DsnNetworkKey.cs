@@ -1,0 +1,93 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using DistributedState.Internal;
+
+namespace DistributedState
+{
+    /// <summary>
+    /// The shared secret of a network: 256 bits by default, 128 bits accepted for compatibility with the
+    /// Python package's 32-hex-character keys. Nodes with different keys cannot exchange a single byte
+    /// of state. Stored and exchanged by operators as hexadecimal text.
+    /// </summary>
+    public sealed class DsnNetworkKey
+    {
+        private readonly byte[] _bytes;
+
+        private DsnNetworkKey(byte[] bytes) => _bytes = bytes;
+
+        /// <summary>The key length in bits: 128 or 256.</summary>
+        public int Bits => _bytes.Length * 8;
+
+        /// <summary>Creates a new random key.</summary>
+        /// <param name="bits">128 or 256.</param>
+        /// <exception cref="ArgumentException"><paramref name="bits"/> is not 128 or 256.</exception>
+        public static DsnNetworkKey Generate(int bits = 256)
+        {
+            if (bits != 128 && bits != 256)
+                throw new ArgumentException($"A network key has 128 or 256 bits; {bits} was requested.", nameof(bits));
+            var bytes = new byte[bits / 8];
+            using (var random = RandomNumberGenerator.Create())
+                random.GetBytes(bytes);
+            return new DsnNetworkKey(bytes);
+        }
+
+        /// <summary>Parses a key from 32 or 64 hexadecimal characters (surrounding white space is ignored).</summary>
+        /// <exception cref="ArgumentException">The text is not 32 or 64 hexadecimal characters.</exception>
+        public static DsnNetworkKey Parse(string hex)
+        {
+            if (TryParse(hex, out var key, out var error))
+                return key!;
+            throw new ArgumentException(error, nameof(hex));
+        }
+
+        /// <summary>Tries to parse a key; see <see cref="Parse"/>.</summary>
+        public static bool TryParse(string? hex, out DsnNetworkKey? key) => TryParse(hex, out key, out _);
+
+        private static bool TryParse(string? hex, out DsnNetworkKey? key, out string error)
+        {
+            key = null;
+            var text = hex?.Trim() ?? string.Empty;
+            if (text.Length != 32 && text.Length != 64)
+            {
+                error = $"A network key is 32 or 64 hexadecimal characters (128 or 256 bits); the text has {text.Length} characters.";
+                return false;
+            }
+
+            if (!Hex.TryDecode(text, out var bytes))
+            {
+                error = "A network key may contain only the hexadecimal characters 0-9 and a-f.";
+                return false;
+            }
+
+            key = new DsnNetworkKey(bytes);
+            error = string.Empty;
+            return true;
+        }
+
+        /// <summary>Reads a key file written by <see cref="Save"/> or <c>New-DsnKey</c>.</summary>
+        /// <exception cref="ArgumentException">The file does not hold a valid key.</exception>
+        /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+        public static DsnNetworkKey Load(string path)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+                throw new ArgumentException("A key file path is required.", nameof(path));
+            var text = File.ReadAllText(path);
+            if (TryParse(text, out var key, out var error))
+                return key!;
+            throw new ArgumentException($"The key file '{path}' is not valid: {error}", nameof(path));
+        }
+
+        /// <summary>
+        /// Writes the key as hexadecimal text to a file readable only by the current user (mode 0600 on Unix).
+        /// </summary>
+        /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false.</exception>
+        public void Save(string path, bool overwrite = false) => PrivateFile.WriteAllText(path, ToString() + "\n", overwrite);
+
+        /// <summary>Returns the key as lower-case hexadecimal text.</summary>
+        public override string ToString() => Hex.Encode(_bytes);
+
+        /// <summary>The raw key; callers must not modify it.</summary>
+        internal byte[] Bytes => _bytes;
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using DistributedState.Transport;
+
+namespace DistributedState
+{
+    /// <summary>
+    /// Everything a node needs to start. Only <see cref="NodeId"/> and <see cref="NetworkKey"/> are required;
+    /// the defaults suit a fleet on one LAN. Timing and limit settings must be the same on every node of a network.
+    /// </summary>
+    public sealed class DsnNodeOptions
+    {
+        /// <summary>The node's name: 1–64 characters of A–Z, a–z, 0–9, '.', '_' and '-', unique in the network.</summary>
+        public string NodeId { get; set; } = string.Empty;
+
+        /// <summary>The TCP port to listen on; 0 picks a free port (see <see cref="DsnNode.LocalEndPoint"/>).</summary>
+        public int Port { get; set; } = 7946;
+
+        /// <summary>The address to listen on. Default: all IPv4 addresses.</summary>
+        public IPAddress BindAddress { get; set; } = IPAddress.Any;
+
+        /// <summary>
+        /// The host name or address other nodes use to reach this one. Default: the bind address, or, when binding
+        /// to all addresses, this machine's first non-loopback IPv4 address.
+        /// </summary>
+        public string? AdvertiseAddress { get; set; }
+
+        /// <summary>The shared secret of the network. Required.</summary>
+        public DsnNetworkKey? NetworkKey { get; set; }
+
+        /// <summary>Members to join through. Empty: this node starts a new network.</summary>
+        public IList<DsnEndpoint> BootstrapNodes => _bootstrapNodes;
+
+        private List<DsnEndpoint> _bootstrapNodes = new List<DsnEndpoint>();
+
+        /// <summary>
+        /// When true, <see cref="DsnNode.StartAsync"/> returns at once even if no bootstrap node answers, and the node
+        /// keeps retrying the bootstrap list in the background until it joins (like <c>serf agent -retry-join</c>).
+        /// When false (the default), start fails with a <see cref="DsnJoinException"/> naming every bootstrap it tried.
+        /// </summary>
+        public bool RetryJoinInBackground { get; set; }
+
+        /// <summary>How long start waits for a bootstrap node to admit this node.</summary>
+        public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>How often the background join is retried when <see cref="RetryJoinInBackground"/> is set.</summary>
+        public TimeSpan RetryJoinInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// Where the node's identity key is kept. Default: a per-user file named after the NodeId under the
+        /// local application data folder (<c>~/.local/share/DistributedState/identities</c> on Linux).
+        /// </summary>
+        public string? IdentityPath { get; set; }
+
+        /// <summary>When false, the identity key lives only in memory and a restarted node is a new identity.</summary>
+        public bool PersistIdentity { get; set; } = true;
+
+        /// <summary>
+        /// Pinned members: NodeId → identity public key (hex, see <see cref="DsnNode.PublicKey"/>). When not empty, only
+        /// these nodes with exactly these keys are admitted. This node itself need not be listed.
+        /// </summary>
+        public IDictionary<string, string> AllowedNodes => _allowedNodes;
+
+        private Dictionary<string, string> _allowedNodes = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>Largest value, in UTF-8 bytes. Default 1 MiB.</summary>
+        public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+        /// <summary>Largest state a node may own (keys and values, UTF-8 bytes). Default 16 MiB.</summary>
+        public long MaxStateBytes { get; set; } = 16L * 1024 * 1024;
+
+        /// <summary>Largest direct message, in bytes. Default 1 MiB.</summary>
+        public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+        /// <summary>How long a failed or departed member's last state stays readable. Default 1 hour.</summary>
+        public TimeSpan DepartedRetention { get; set; } = TimeSpan.FromHours(1);
+
+        /// <summary>How often the failure detector probes one member. Default 200 ms.</summary>
+        public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+        /// <summary>How long a probe waits for an answer before asking others to probe indirectly. Default 150 ms.</summary>
+        public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(150);
+
+        /// <summary>
+        /// Suspicion timeout multiplier: a suspect is declared failed after
+        /// multiplier × log10(members + 1) × <see cref="ProbeInterval"/> (at least one second) without refuting.
+        /// </summary>
+        public double SuspicionMultiplier { get; set; } = 4;
+
+        /// <summary>How often a node compares its view with one peer to repair anything a push missed. Default 1 s.</summary>
+        public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>
+        /// Connections a node opens to peers. Up to this many members the network is a full mesh; beyond it each
+        /// node connects to a random subset and updates are relayed. Default 64.
+        /// </summary>
+        public int MaxConnections { get; set; } = 64;
+
+        /// <summary>Timeout for opening a TCP connection. Default 2 s.</summary>
+        public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+        /// <summary>Timeout for the authentication handshake; a connection that sends nothing is closed after it. Default 3 s.</summary>
+        public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+        /// <summary>How long <see cref="DsnNode.SendAsync(string, byte[], System.Threading.CancellationToken)"/> waits for the acknowledgement. Default 5 s.</summary>
+        public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Events waiting for handlers beyond this count are dropped and counted. Default 100,000.</summary>
+        public int EventQueueCapacity { get; set; } = 100_000;
+
+        /// <summary>
+        /// The network the node runs on. Default: TCP. Tests and simulations pass a
+        /// fault-injecting in-process transport here.
+        /// </summary>
+        public IDsnTransport? Transport { get; set; }
+
+        /// <summary>A copy, so a caller changing its options after start cannot change a running node.</summary>
+        internal DsnNodeOptions Clone()
+        {
+            var copy = (DsnNodeOptions)MemberwiseClone();
+            copy._bootstrapNodes = new List<DsnEndpoint>(_bootstrapNodes);
+            copy._allowedNodes = new Dictionary<string, string>(_allowedNodes, StringComparer.Ordinal);
+            return copy;
+        }
+    }
+}
