@@ -1,0 +1,215 @@
+using System.Collections.Generic;
+using System.Text;
+using DistributedState.Security;
+
+namespace DistributedState.Protocol
+{
+    /// <summary>
+    /// A member's own statement that it is alive at an incarnation and reachable at an endpoint, signed with its
+    /// identity key. Only the member can make one, so nobody can resurrect or impersonate it.
+    /// </summary>
+    internal sealed class AliveRecord
+    {
+        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 alive");
+
+        public AliveRecord(string nodeId, byte[] publicKey, long incarnation, string host, int port, byte[] signature)
+        {
+            NodeId = nodeId;
+            PublicKey = publicKey;
+            Incarnation = incarnation;
+            Host = host;
+            Port = port;
+            Signature = signature;
+        }
+
+        public string NodeId { get; }
+
+        public byte[] PublicKey { get; }
+
+        public long Incarnation { get; }
+
+        public string Host { get; }
+
+        public int Port { get; }
+
+        public byte[] Signature { get; }
+
+        public static AliveRecord Create(IdentityKey identity, string nodeId, long incarnation, string host, int port)
+        {
+            var unsigned = new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, new byte[0]);
+            return new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, identity.Sign(unsigned.SignedContent()));
+        }
+
+        public bool IsSignedBy(SignatureVerifier verifier) => verifier.Verify(SignedContent(), Signature);
+
+        public void Write(WireWriter writer)
+        {
+            WriteUnsigned(writer);
+            writer.Fixed(Signature);
+        }
+
+        public static AliveRecord Read(WireReader reader) => new AliveRecord(
+            reader.ShortString(ProtocolLimits.MaxNodeIdBytes),
+            reader.Fixed(IdentityKey.PublicKeyLength),
+            reader.I64(),
+            reader.ShortString(ProtocolLimits.MaxHostBytes),
+            reader.U16(),
+            reader.Fixed(IdentityKey.SignatureLength));
+
+        private byte[] SignedContent()
+        {
+            var writer = new WireWriter(128);
+            writer.Fixed(Label);
+            WriteUnsigned(writer);
+            return writer.ToArray();
+        }
+
+        private void WriteUnsigned(WireWriter writer)
+        {
+            writer.ShortString(NodeId);
+            writer.Fixed(PublicKey);
+            writer.I64(Incarnation);
+            writer.ShortString(Host);
+            writer.U16((ushort)Port);
+        }
+    }
+
+    /// <summary>A member's own signed statement that it is leaving at an incarnation.</summary>
+    internal sealed class LeaveRecord
+    {
+        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 leave");
+
+        public LeaveRecord(string nodeId, long incarnation, byte[] signature)
+        {
+            NodeId = nodeId;
+            Incarnation = incarnation;
+            Signature = signature;
+        }
+
+        public string NodeId { get; }
+
+        public long Incarnation { get; }
+
+        public byte[] Signature { get; }
+
+        public static LeaveRecord Create(IdentityKey identity, string nodeId, long incarnation)
+        {
+            var unsigned = new LeaveRecord(nodeId, incarnation, new byte[0]);
+            return new LeaveRecord(nodeId, incarnation, identity.Sign(unsigned.SignedContent()));
+        }
+
+        public bool IsSignedBy(SignatureVerifier verifier) => verifier.Verify(SignedContent(), Signature);
+
+        public void Write(WireWriter writer)
+        {
+            writer.ShortString(NodeId);
+            writer.I64(Incarnation);
+            writer.Fixed(Signature);
+        }
+
+        public static LeaveRecord Read(WireReader reader) => new LeaveRecord(
+            reader.ShortString(ProtocolLimits.MaxNodeIdBytes), reader.I64(), reader.Fixed(IdentityKey.SignatureLength));
+
+        private byte[] SignedContent()
+        {
+            var writer = new WireWriter(96);
+            writer.Fixed(Label);
+            writer.ShortString(NodeId);
+            writer.I64(Incarnation);
+            return writer.ToArray();
+        }
+    }
+
+    /// <summary>What one member reports about another: suspected, or declared failed, at an incarnation.</summary>
+    internal enum AccusationKind : byte
+    {
+        Suspect = 1,
+        Failed = 2,
+    }
+
+    /// <summary>
+    /// A SWIM suspicion or failure report. Any member may make one (it is authenticated by the session, not
+    /// signed): the accused member refutes it with a newer <see cref="AliveRecord"/>.
+    /// </summary>
+    internal sealed class Accusation
+    {
+        public Accusation(AccusationKind kind, string nodeId, long incarnation, string reporter)
+        {
+            Kind = kind;
+            NodeId = nodeId;
+            Incarnation = incarnation;
+            Reporter = reporter;
+        }
+
+        public AccusationKind Kind { get; }
+
+        public string NodeId { get; }
+
+        public long Incarnation { get; }
+
+        public string Reporter { get; }
+
+        public void Write(WireWriter writer)
+        {
+            writer.U8((byte)Kind);
+            writer.ShortString(NodeId);
+            writer.I64(Incarnation);
+            writer.ShortString(Reporter);
+        }
+
+        public static Accusation Read(WireReader reader)
+        {
+            var kind = reader.U8();
+            if (kind != (byte)AccusationKind.Suspect && kind != (byte)AccusationKind.Failed)
+                throw new System.IO.InvalidDataException($"Unknown accusation kind {kind}.");
+            return new Accusation((AccusationKind)kind, reader.ShortString(ProtocolLimits.MaxNodeIdBytes), reader.I64(),
+                reader.ShortString(ProtocolLimits.MaxNodeIdBytes));
+        }
+    }
+
+    /// <summary>Membership news: alive records, accusations and leaves, applied in that order.</summary>
+    internal sealed class MembersMessage : Message
+    {
+        public MembersMessage(IReadOnlyList<AliveRecord> alive, IReadOnlyList<Accusation> accusations, IReadOnlyList<LeaveRecord> leaves)
+        {
+            Alive = alive;
+            Accusations = accusations;
+            Leaves = leaves;
+        }
+
+        public IReadOnlyList<AliveRecord> Alive { get; }
+
+        public IReadOnlyList<Accusation> Accusations { get; }
+
+        public IReadOnlyList<LeaveRecord> Leaves { get; }
+
+        public override MessageType Type => MessageType.Members;
+
+        public override void WriteBody(WireWriter writer)
+        {
+            writer.U32((uint)Alive.Count);
+            foreach (var record in Alive)
+                record.Write(writer);
+            writer.U32((uint)Accusations.Count);
+            foreach (var accusation in Accusations)
+                accusation.Write(writer);
+            writer.U32((uint)Leaves.Count);
+            foreach (var leave in Leaves)
+                leave.Write(writer);
+        }
+
+        public static MembersMessage Read(WireReader reader)
+        {
+            var alive = new List<AliveRecord>();
+            for (var i = reader.Count(140); i > 0; i--)
+                alive.Add(AliveRecord.Read(reader));
+            var accusations = new List<Accusation>();
+            for (var i = reader.Count(13); i > 0; i--)
+                accusations.Add(Accusation.Read(reader));
+            var leaves = new List<LeaveRecord>();
+            for (var i = reader.Count(74); i > 0; i--)
+                leaves.Add(LeaveRecord.Read(reader));
+            return new MembersMessage(alive, accusations, leaves);
+        }
+    }
+}

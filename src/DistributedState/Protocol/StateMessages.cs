@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using DistributedState.Security;
+
+namespace DistributedState.Protocol
+{
+    /// <summary>One key of a batch: a value, or a removal (tombstone) when <see cref="Value"/> is null.</summary>
+    internal sealed class BatchEntry
+    {
+        public BatchEntry(string key, long version, string? value)
+        {
+            Key = key;
+            Version = version;
+            Value = value;
+        }
+
+        public string Key { get; }
+
+        public long Version { get; }
+
+        public string? Value { get; }
+    }
+
+    /// <summary>
+    /// The unit of state dissemination: writes of one owner, signed by the owner, so any member may relay it and
+    /// nobody can forge it. Batches of an owner form a chain: a batch applies on top of <see cref="BaseVersion"/>
+    /// and brings the holder to <see cref="Version"/>. <see cref="Epoch"/> is the version at which the owner's
+    /// current run began; a batch of a newer epoch voids everything the owner wrote before it.
+    /// </summary>
+    internal sealed class SignedBatch
+    {
+        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 batch");
+
+        private SignedBatch(string owner, long epoch, long baseVersion, long version, IReadOnlyList<BatchEntry> entries, byte[] encoded)
+        {
+            Owner = owner;
+            Epoch = epoch;
+            BaseVersion = baseVersion;
+            Version = version;
+            Entries = entries;
+            Encoded = encoded;
+        }
+
+        public string Owner { get; }
+
+        public long Epoch { get; }
+
+        public long BaseVersion { get; }
+
+        public long Version { get; }
+
+        public IReadOnlyList<BatchEntry> Entries { get; }
+
+        /// <summary>The batch exactly as signed and sent, relayed without re-encoding.</summary>
+        public byte[] Encoded { get; }
+
+        /// <summary>Bytes of keys and values, for state-size accounting.</summary>
+        public int Size => Encoded.Length;
+
+        public static SignedBatch Create(IdentityKey identity, string owner, long epoch, long baseVersion, long version, IReadOnlyList<BatchEntry> entries)
+        {
+            var writer = new WireWriter(256);
+            writer.Fixed(Label);
+            writer.ShortString(owner);
+            writer.I64(epoch);
+            writer.I64(baseVersion);
+            writer.I64(version);
+            writer.U32((uint)entries.Count);
+            foreach (var entry in entries)
+            {
+                writer.ShortString(entry.Key);
+                writer.I64(entry.Version);
+                if (entry.Value is null)
+                {
+                    writer.U8(0);
+                }
+                else
+                {
+                    writer.U8(1);
+                    writer.LongString(entry.Value);
+                }
+            }
+
+            var signature = identity.Sign(writer.Buffer, 0, writer.Length);
+            writer.Fixed(signature);
+            var encoded = new byte[writer.Length - Label.Length];
+            Buffer.BlockCopy(writer.Buffer, Label.Length, encoded, 0, encoded.Length);
+            return new SignedBatch(owner, epoch, baseVersion, version, entries, encoded);
+        }
+
+        public bool IsSignedBy(SignatureVerifier verifier)
+        {
+            var content = new byte[Label.Length + Encoded.Length - IdentityKey.SignatureLength];
+            Buffer.BlockCopy(Label, 0, content, 0, Label.Length);
+            Buffer.BlockCopy(Encoded, 0, content, Label.Length, content.Length - Label.Length);
+            var signature = new byte[IdentityKey.SignatureLength];
+            Buffer.BlockCopy(Encoded, Encoded.Length - signature.Length, signature, 0, signature.Length);
+            return verifier.Verify(content, signature);
+        }
+
+        public void Write(WireWriter writer) => writer.Fixed(Encoded);
+
+        public static SignedBatch Read(WireReader reader, ProtocolLimits limits)
+        {
+            var start = reader.Position;
+            var owner = reader.ShortString(ProtocolLimits.MaxNodeIdBytes);
+            var epoch = reader.I64();
+            var baseVersion = reader.I64();
+            var version = reader.I64();
+            if (baseVersion > version || epoch > version)
+                throw new InvalidDataException("A batch's versions are out of order.");
+            var entries = new List<BatchEntry>();
+            for (var i = reader.Count(11); i > 0; i--)
+            {
+                var key = reader.ShortString(ProtocolLimits.MaxKeyBytes);
+                var entryVersion = reader.I64();
+                if (entryVersion <= baseVersion || entryVersion > version)
+                    throw new InvalidDataException("A batch entry's version lies outside the batch.");
+                var flag = reader.U8();
+                string? value = flag switch
+                {
+                    0 => null,
+                    1 => reader.LongString(limits.MaxValueBytes),
+                    _ => throw new InvalidDataException($"Unknown entry flag {flag}."),
+                };
+                entries.Add(new BatchEntry(key, entryVersion, value));
+            }
+
+            reader.Fixed(IdentityKey.SignatureLength);
+            var encoded = new byte[reader.Position - start];
+            Buffer.BlockCopy(reader.Source, start, encoded, 0, encoded.Length);
+            return new SignedBatch(owner, epoch, baseVersion, version, entries, encoded);
+        }
+    }
+
+    /// <summary>
+    /// Batches pushed as they are written. A receiver that applies one forwards it to a few peers while
+    /// <see cref="RelayBudget"/> lasts (the owner sets it to zero when it reached every member directly).
+    /// </summary>
+    internal sealed class PushMessage : Message
+    {
+        public PushMessage(byte relayBudget, IReadOnlyList<SignedBatch> batches)
+        {
+            RelayBudget = relayBudget;
+            Batches = batches;
+        }
+
+        public byte RelayBudget { get; }
+
+        public IReadOnlyList<SignedBatch> Batches { get; }
+
+        public override MessageType Type => MessageType.Push;
+
+        public override void WriteBody(WireWriter writer)
+        {
+            writer.U8(RelayBudget);
+            writer.U32((uint)Batches.Count);
+            foreach (var batch in Batches)
+                batch.Write(writer);
+        }
+
+        public static PushMessage Read(WireReader reader, ProtocolLimits limits)
+        {
+            var budget = reader.U8();
+            var batches = new List<SignedBatch>();
+            for (var i = reader.Count(94); i > 0; i--)
+                batches.Add(SignedBatch.Read(reader, limits));
+            return new PushMessage(budget, batches);
+        }
+    }
+
+    /// <summary>
+    /// An anti-entropy answer: every batch of one owner the receiver lacks, given that it holds the owner's
+    /// state up to <see cref="FromVersion"/> (or nothing, or an older epoch). Unlike a push, the set need not be
+    /// a contiguous chain: superseded batches were compacted away, and the sender vouches for completeness.
+    /// </summary>
+    internal sealed class SyncMessage : Message
+    {
+        public SyncMessage(string owner, long fromVersion, IReadOnlyList<SignedBatch> batches)
+        {
+            Owner = owner;
+            FromVersion = fromVersion;
+            Batches = batches;
+        }
+
+        public string Owner { get; }
+
+        public long FromVersion { get; }
+
+        public IReadOnlyList<SignedBatch> Batches { get; }
+
+        public override MessageType Type => MessageType.Sync;
+
+        public override void WriteBody(WireWriter writer)
+        {
+            writer.ShortString(Owner);
+            writer.I64(FromVersion);
+            writer.U32((uint)Batches.Count);
+            foreach (var batch in Batches)
+                batch.Write(writer);
+        }
+
+        public static SyncMessage Read(WireReader reader, ProtocolLimits limits)
+        {
+            var owner = reader.ShortString(ProtocolLimits.MaxNodeIdBytes);
+            var from = reader.I64();
+            var batches = new List<SignedBatch>();
+            for (var i = reader.Count(94); i > 0; i--)
+            {
+                var batch = SignedBatch.Read(reader, limits);
+                if (batch.Owner != owner)
+                    throw new InvalidDataException("A sync message mixes owners.");
+                batches.Add(batch);
+            }
+
+            return new SyncMessage(owner, from, batches);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using DistributedState.Internal;
+
+namespace DistributedState.Security
+{
+    /// <summary>
+    /// A node's ECDSA P-256 identity: it signs the node's state batches, its alive and leave statements and its
+    /// handshakes. Public keys travel as 65-byte uncompressed points, signatures as 64-byte r||s.
+    /// </summary>
+    internal sealed class IdentityKey : IDisposable
+    {
+        public const int PublicKeyLength = 65;
+        public const int SignatureLength = 64;
+        private const string FileHeader = "dsn-identity-v1";
+
+        private readonly ECDsa _key;
+        private readonly object _signLock = new object();
+
+        private IdentityKey(ECDsa key)
+        {
+            _key = key;
+            var parameters = key.ExportParameters(false);
+            PublicKey = EncodePoint(parameters.Q);
+        }
+
+        public byte[] PublicKey { get; }
+
+        public string PublicKeyHex => Hex.Encode(PublicKey);
+
+        public static IdentityKey Create() => new IdentityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+        /// <summary>Loads the identity from <paramref name="path"/>, creating and saving a new one if the file does not exist.</summary>
+        public static IdentityKey LoadOrCreate(string path)
+        {
+            if (File.Exists(path))
+                return Load(path);
+            var identity = Create();
+            try
+            {
+                PrivateFile.WriteAllText(path, identity.Serialize(), overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first: use theirs, so both agree on one identity.
+                identity.Dispose();
+                return Load(path);
+            }
+
+            return identity;
+        }
+
+        public static IdentityKey Load(string path)
+        {
+            var lines = File.ReadAllText(path).Split(new[] { '\n', '\r' }, StringSplitOptions.RemoveEmptyEntries);
+            if (lines.Length != 4 || lines[0] != FileHeader
+                || !Hex.TryDecode(lines[1], out var d) || !Hex.TryDecode(lines[2], out var x) || !Hex.TryDecode(lines[3], out var y)
+                || d.Length != 32 || x.Length != 32 || y.Length != 32)
+            {
+                throw new ArgumentException($"The identity file '{path}' is not a DistributedState identity (expected '{FileHeader}' and three 64-character hex lines). Delete it to create a new identity, or point IdentityPath elsewhere.");
+            }
+
+            var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = d, Q = new ECPoint { X = x, Y = y } });
+            return new IdentityKey(key);
+        }
+
+        public static string DefaultPath(string nodeId)
+        {
+            var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            if (string.IsNullOrEmpty(root))
+                root = Path.Combine(Path.GetTempPath(), Environment.UserName);
+            return Path.Combine(root, "DistributedState", "identities", nodeId + ".identity");
+        }
+
+        public byte[] Sign(byte[] data, int offset, int count)
+        {
+            lock (_signLock)
+                return _key.SignData(data, offset, count, HashAlgorithmName.SHA256);
+        }
+
+        public byte[] Sign(byte[] data) => Sign(data, 0, data.Length);
+
+        public void Dispose() => _key.Dispose();
+
+        private string Serialize()
+        {
+            var parameters = _key.ExportParameters(true);
+            return string.Join("\n", FileHeader, Hex.Encode(parameters.D!), Hex.Encode(parameters.Q.X!), Hex.Encode(parameters.Q.Y!)) + "\n";
+        }
+
+        private static byte[] EncodePoint(ECPoint point)
+        {
+            var encoded = new byte[PublicKeyLength];
+            encoded[0] = 0x04;
+            Buffer.BlockCopy(point.X!, 0, encoded, 1, 32);
+            Buffer.BlockCopy(point.Y!, 0, encoded, 33, 32);
+            return encoded;
+        }
+    }
+}

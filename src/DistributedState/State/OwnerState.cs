@@ -1,0 +1,319 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using DistributedState.Protocol;
+
+namespace DistributedState.State
+{
+    /// <summary>How a received batch fits what a node holds of its owner.</summary>
+    internal enum BatchFit
+    {
+        /// <summary>It extends the chain (or starts a newer epoch): apply it.</summary>
+        Applicable,
+
+        /// <summary>Already held.</summary>
+        Duplicate,
+
+        /// <summary>Of an epoch the owner has left behind.</summary>
+        Stale,
+
+        /// <summary>Batches between what is held and this one are missing: ask the sender for a sync.</summary>
+        Gap,
+    }
+
+    /// <summary>
+    /// What a node holds of one owner's state: the entries with their versions, the epoch, the version up to
+    /// which the chain of batches is complete, and the signed batches still needed to hand the state on (a batch
+    /// is dropped once every entry in it has been superseded, except the newest, which proves the version).
+    /// </summary>
+    internal sealed class OwnerState
+    {
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+        private readonly Dictionary<string, Entry> _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        private readonly SortedDictionary<long, RetainedBatch> _batches = new SortedDictionary<long, RetainedBatch>();
+        private readonly HashSet<string> _dirty = new HashSet<string>(StringComparer.Ordinal);
+
+        public OwnerState(string owner) => Owner = owner;
+
+        public string Owner { get; }
+
+        /// <summary>The version at which the owner's current run began; 0 while nothing is known.</summary>
+        public long Epoch { get; private set; }
+
+        /// <summary>Every batch of the epoch up to this version has been applied.</summary>
+        public long Version { get; private set; }
+
+        /// <summary>Keys with a value (removals excluded).</summary>
+        public int KeyCount { get; private set; }
+
+        /// <summary>UTF-8 bytes of the live keys and values, as limited by MaxStateBytes.</summary>
+        public long LiveBytes { get; private set; }
+
+        /// <summary>Bytes of the signed batches retained for anti-entropy.</summary>
+        public long RetainedBytes { get; private set; }
+
+        /// <summary>True while local writes (or a new epoch) wait to be signed and sent.</summary>
+        public bool HasPendingWrites => _dirty.Count > 0 || _epochPending;
+
+        private bool _epochPending;
+        private RetainedBatch? _newest;
+
+        public BatchFit Classify(SignedBatch batch)
+        {
+            if (batch.Epoch < Epoch)
+                return BatchFit.Stale;
+            if (batch.Epoch > Epoch)
+                return batch.BaseVersion == batch.Epoch ? BatchFit.Applicable : BatchFit.Gap;
+            if (batch.Version <= Version)
+                return BatchFit.Duplicate;
+            return batch.BaseVersion > Version ? BatchFit.Gap : BatchFit.Applicable;
+        }
+
+        /// <summary>Applies a batch that <see cref="Classify"/> found applicable.</summary>
+        public void Apply(SignedBatch batch, List<StateChange> changes)
+        {
+            if (batch.Epoch > Epoch)
+                ResetTo(batch.Epoch, changes);
+            ApplyEntries(batch, changes);
+        }
+
+        /// <summary>
+        /// Applies an anti-entropy answer: a complete set of the batches this node lacked, given that it held the
+        /// owner up to <paramref name="fromVersion"/>. Returns false (and changes nothing) when it does not fit.
+        /// </summary>
+        public bool ApplySync(IReadOnlyList<SignedBatch> batches, long fromVersion, List<StateChange> changes)
+        {
+            if (batches.Count == 0)
+                return false;
+            long epoch = 0;
+            foreach (var batch in batches)
+                epoch = Math.Max(epoch, batch.Epoch);
+            if (epoch < Epoch || (epoch == Epoch && Version < fromVersion))
+                return false;
+            if (epoch > Epoch)
+                ResetTo(epoch, changes);
+            foreach (var batch in batches)
+            {
+                if (batch.Epoch == epoch)
+                    ApplyEntries(batch, changes);
+            }
+
+            return true;
+        }
+
+        /// <summary>The retained batches a holder at (<paramref name="epoch"/>, <paramref name="version"/>) lacks, oldest first.</summary>
+        public List<SignedBatch> BatchesAfter(long epoch, long version)
+        {
+            var result = new List<SignedBatch>();
+            var from = epoch == Epoch ? version : long.MinValue;
+            foreach (var retained in _batches.Values)
+            {
+                if (retained.Batch.Version > from)
+                    result.Add(retained.Batch);
+            }
+
+            return result;
+        }
+
+        public string? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
+
+        /// <summary>Live entries sorted by key: (key, value, version).</summary>
+        public List<(string Key, string Value, long Version)> Snapshot()
+        {
+            var result = new List<(string, string, long)>(KeyCount);
+            foreach (var pair in _entries)
+            {
+                if (pair.Value.Value is not null)
+                    result.Add((pair.Key, pair.Value.Value, pair.Value.Version));
+            }
+
+            result.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+            return result;
+        }
+
+        /// <summary>Bytes the state would hold after setting <paramref name="key"/> to <paramref name="value"/>.</summary>
+        public long SizeAfter(string key, string? value)
+        {
+            var current = _entries.TryGetValue(key, out var entry) ? EntryBytes(key, entry.Value) : 0;
+            return LiveBytes - current + EntryBytes(key, value);
+        }
+
+        // ---- The owner's side: local writes, batching, epochs. ----
+
+        /// <summary>Starts a new run of this (local) owner at <paramref name="epoch"/>, re-stamping live entries above it.</summary>
+        public void BeginEpoch(long epoch, Func<long> nextVersion)
+        {
+            var live = Snapshot();
+            _entries.Clear();
+            _batches.Clear();
+            _newest = null;
+            _dirty.Clear();
+            KeyCount = 0;
+            LiveBytes = 0;
+            RetainedBytes = 0;
+            Epoch = epoch;
+            Version = epoch;
+            _epochPending = true;
+            foreach (var (key, value, _) in live)
+                WriteLocal(key, value, nextVersion(), null);
+        }
+
+        /// <summary>Applies a local write at once (reads see it) and queues it for the next batch.</summary>
+        public void WriteLocal(string key, string? value, long version, List<StateChange>? changes)
+        {
+            var entry = ReplaceEntry(key, value, version, null, changes);
+            if (entry is not null)
+                _dirty.Add(key);
+        }
+
+        /// <summary>Takes the writes waiting to be signed: the newest value of every changed key.</summary>
+        public List<BatchEntry> TakePendingWrites()
+        {
+            var entries = new List<BatchEntry>(_dirty.Count);
+            foreach (var key in _dirty)
+            {
+                var entry = _entries[key];
+                entries.Add(new BatchEntry(key, entry.Version, entry.Value));
+            }
+
+            _dirty.Clear();
+            _epochPending = false;
+            return entries;
+        }
+
+        /// <summary>Records a batch this owner signed from <see cref="TakePendingWrites"/>.</summary>
+        public void AttachOwnBatch(SignedBatch batch)
+        {
+            var retained = Retain(batch);
+            foreach (var written in batch.Entries)
+            {
+                // A key written again while the batch was being signed stays pending for the next batch.
+                if (_entries.TryGetValue(written.Key, out var entry) && entry.Version == written.Version)
+                {
+                    entry.Batch = retained;
+                    retained.Live++;
+                }
+            }
+
+            Version = Math.Max(Version, batch.Version);
+            DropIfSuperseded(retained);
+        }
+
+        private void ResetTo(long epoch, List<StateChange> changes)
+        {
+            foreach (var pair in _entries)
+            {
+                if (pair.Value.Value is not null)
+                    changes.Add(new StateChange(Owner, pair.Key, pair.Value.Value, null, epoch));
+            }
+
+            _entries.Clear();
+            _batches.Clear();
+            _newest = null;
+            KeyCount = 0;
+            LiveBytes = 0;
+            RetainedBytes = 0;
+            Epoch = epoch;
+            Version = epoch;
+        }
+
+        private void ApplyEntries(SignedBatch batch, List<StateChange> changes)
+        {
+            var retained = Retain(batch);
+            foreach (var written in batch.Entries)
+            {
+                if (_entries.TryGetValue(written.Key, out var current) && current.Version >= written.Version)
+                    continue;
+                ReplaceEntry(written.Key, written.Value, written.Version, retained, changes);
+            }
+
+            Version = Math.Max(Version, batch.Version);
+            DropIfSuperseded(retained);
+        }
+
+        private Entry? ReplaceEntry(string key, string? value, long version, RetainedBatch? batch, List<StateChange>? changes)
+        {
+            _entries.TryGetValue(key, out var current);
+            var oldValue = current?.Value;
+            if (current is null && value is null && batch is null)
+                return null; // removing a key that was never set: nothing to write
+
+            if (current is not null)
+            {
+                Release(current.Batch);
+                LiveBytes -= EntryBytes(key, current.Value);
+                if (current.Value is not null)
+                    KeyCount--;
+            }
+
+            var entry = new Entry(value, version, batch);
+            _entries[key] = entry;
+            if (batch is not null)
+                batch.Live++;
+            LiveBytes += EntryBytes(key, value);
+            if (value is not null)
+                KeyCount++;
+            if (changes is not null && !string.Equals(oldValue, value, StringComparison.Ordinal))
+                changes.Add(new StateChange(Owner, key, oldValue, value, version));
+            return entry;
+        }
+
+        private RetainedBatch Retain(SignedBatch batch)
+        {
+            var retained = new RetainedBatch(batch);
+            _batches[batch.Version] = retained;
+            RetainedBytes += batch.Size;
+            var previous = _newest;
+            if (previous is null || batch.Version > previous.Batch.Version)
+                _newest = retained;
+            if (previous is not null && previous != _newest)
+                DropIfSuperseded(previous); // it may have been kept only to prove the version
+            return retained;
+        }
+
+        private void Release(RetainedBatch? batch)
+        {
+            if (batch is null)
+                return;
+            batch.Live--;
+            DropIfSuperseded(batch);
+        }
+
+        /// <summary>Drops a batch none of whose entries is current, unless it is the newest, which proves the version.</summary>
+        private void DropIfSuperseded(RetainedBatch batch)
+        {
+            if (batch.Live > 0 || batch == _newest)
+                return;
+            if (_batches.Remove(batch.Batch.Version))
+                RetainedBytes -= batch.Batch.Size;
+        }
+
+        private static long EntryBytes(string key, string? value) =>
+            value is null ? 0 : Utf8.GetByteCount(key) + Utf8.GetByteCount(value);
+
+        private sealed class Entry
+        {
+            public Entry(string? value, long version, RetainedBatch? batch)
+            {
+                Value = value;
+                Version = version;
+                Batch = batch;
+            }
+
+            public string? Value { get; }
+
+            public long Version { get; }
+
+            public RetainedBatch? Batch { get; set; }
+        }
+
+        private sealed class RetainedBatch
+        {
+            public RetainedBatch(SignedBatch batch) => Batch = batch;
+
+            public SignedBatch Batch { get; }
+
+            public int Live { get; set; }
+        }
+    }
+}
