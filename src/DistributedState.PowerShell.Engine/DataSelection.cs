@@ -1,0 +1,66 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DistributedState.PowerShell.Engine
+{
+    /// <summary>Get-DsnData's selection: members by NodeId pattern, then their entries by key pattern.</summary>
+    public static class DataSelection
+    {
+        /// <summary>Selects entries from a node's local view.</summary>
+        /// <param name="memberIds">The members the viewing node knows (itself included).</param>
+        /// <param name="entriesOf">A member's entries; a member that vanished meanwhile may throw <see cref="DsnNodeNotFoundException"/>.</param>
+        /// <param name="nodePatterns">NodeId names or patterns; none selects every member.</param>
+        /// <param name="keyPatterns">Key names or patterns; none selects every key.</param>
+        public static DataSelectionResult Select(IEnumerable<string> memberIds, Func<string, IEnumerable<DsnDataEntry>> entriesOf,
+            IEnumerable<string>? nodePatterns, IEnumerable<string>? keyPatterns)
+        {
+            if (entriesOf is null) throw new ArgumentNullException(nameof(entriesOf));
+            var members = NameFilter.Apply(memberIds, nodePatterns, id => id);
+            var entries = members.Matches.SelectMany(id => EntriesOrNone(entriesOf, id));
+            var keys = NameFilter.Apply(entries, keyPatterns, e => e.Key);
+            return new DataSelectionResult(members.Matches, keys.Matches, members.UnmatchedNames, keys.UnmatchedNames);
+        }
+
+        /// <summary>The NodeId patterns to use: those given, or with -AsHashtable and none given, the viewing node itself.</summary>
+        public static IEnumerable<string>? NodePatterns(IEnumerable<string>? given, bool asHashtable, string viewerId) =>
+            given ?? (asHashtable ? new[] { viewerId } : null);
+
+        /// <summary>
+        /// -AsHashtable: the one selected member's state, or null when none was selected (the not-found error says why).
+        /// </summary>
+        /// <exception cref="DsnCommandException">DsnHashtableNeedsOneNode when several members were selected.</exception>
+        public static Hashtable? SingleHashtable(DataSelectionResult result)
+        {
+            if (result is null) throw new ArgumentNullException(nameof(result));
+            if (result.Members.Count > 1)
+                throw new DsnCommandException("DsnHashtableNeedsOneNode", DsnErrorCategory.InvalidArgument,
+                    $"-AsHashtable returns one member's state, but {result.Members.Count} members were selected ({string.Join(", ", result.Members)}). Name one NodeId.",
+                    result.Members.ToArray());
+            return result.Members.Count == 0 ? null : ToHashtable(result.Entries);
+        }
+
+        /// <summary>One member's state as a hashtable with case-sensitive keys (state keys are case-sensitive).</summary>
+        public static Hashtable ToHashtable(IEnumerable<DsnDataEntry> entries)
+        {
+            var table = new Hashtable(StringComparer.Ordinal);
+            foreach (var entry in entries)
+                table[entry.Key] = entry.Value;
+            return table;
+        }
+
+        private static IEnumerable<DsnDataEntry> EntriesOrNone(Func<string, IEnumerable<DsnDataEntry>> entriesOf, string nodeId)
+        {
+            try
+            {
+                return entriesOf(nodeId).ToList();
+            }
+            catch (DsnNodeNotFoundException)
+            {
+                // Departed members are dropped after their retention; one that went in between has nothing to show.
+                return Array.Empty<DsnDataEntry>();
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.IO;
+using System.Reflection;
+
+namespace DistributedState.PowerShell.Engine
+{
+    /// <summary>
+    /// Maps what the runtime and the file system throw to stable ErrorIds and categories. Scripts and Pester tests
+    /// match on the ErrorId, so these names are part of the module's contract (see about_DistributedState).
+    /// </summary>
+    public static class ErrorClassifier
+    {
+        /// <summary>Describes a failure.</summary>
+        /// <param name="exception">What was thrown.</param>
+        /// <param name="target">The object the command was working on.</param>
+        /// <param name="argumentErrorId">
+        /// The ErrorId for an <see cref="ArgumentException"/> that names no known parameter: each command knows
+        /// what its arguments are (for Start-DsnNode an option, for Set-DsnData a key).
+        /// </param>
+        public static DsnErrorInfo Classify(Exception exception, object? target, string argumentErrorId)
+        {
+            if (exception is null) throw new ArgumentNullException(nameof(exception));
+            var ex = Unwrap(exception);
+            switch (ex)
+            {
+                case DsnCommandException own:
+                    return new DsnErrorInfo(own.ErrorId, own.Category, own, own.Target ?? target);
+                case DsnNodeNotFoundException notFound:
+                    return new DsnErrorInfo("DsnNodeNotFound", DsnErrorCategory.ObjectNotFound, ex, notFound.NodeId);
+                case DsnPeerUnavailableException unavailable:
+                    return new DsnErrorInfo("DsnPeerUnavailable", DsnErrorCategory.ConnectionError, ex, unavailable.NodeId);
+                case DsnMessageTooLargeException _:
+                    return new DsnErrorInfo("DsnMessageTooLarge", DsnErrorCategory.LimitsExceeded, ex, target);
+                case DsnStateFullException _:
+                    return new DsnErrorInfo("DsnStateFull", DsnErrorCategory.LimitsExceeded, ex, target);
+                case DsnJoinException _:
+                    return new DsnErrorInfo("DsnJoinFailed", DsnErrorCategory.ConnectionError, ex, target);
+                case TimeoutException _:
+                    return new DsnErrorInfo("DsnWaitTimeout", DsnErrorCategory.OperationTimeout, ex, target);
+                case OperationCanceledException _:
+                    return new DsnErrorInfo("DsnOperationStopped", DsnErrorCategory.OperationStopped, ex, target);
+                case ArgumentException argument:
+                    return new DsnErrorInfo(ArgumentErrorId(argument.ParamName, argumentErrorId), DsnErrorCategory.InvalidArgument, ex, target);
+                case FileNotFoundException _:
+                case DirectoryNotFoundException _:
+                    return new DsnErrorInfo("DsnFileNotFound", DsnErrorCategory.ObjectNotFound, ex, target);
+                case UnauthorizedAccessException _:
+                    return new DsnErrorInfo("DsnFileAccessDenied", DsnErrorCategory.PermissionDenied, ex, target);
+                case IOException _:
+                    return new DsnErrorInfo("DsnFileError", DsnErrorCategory.WriteError, ex, target);
+                case ObjectDisposedException _:
+                case InvalidOperationException _:
+                    return new DsnErrorInfo("DsnNodeStopped", DsnErrorCategory.InvalidOperation, ex, target);
+                case DsnException _:
+                    return new DsnErrorInfo("DsnError", DsnErrorCategory.NotSpecified, ex, target);
+                default:
+                    return new DsnErrorInfo("DsnUnexpectedError", DsnErrorCategory.NotSpecified, ex, target);
+            }
+        }
+
+        /// <summary>Removes the wrappers that tasks and reflection put around the exception a user needs to read.</summary>
+        public static Exception Unwrap(Exception exception)
+        {
+            var ex = exception;
+            while (true)
+            {
+                if (ex is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
+                    ex = aggregate.InnerExceptions[0];
+                else if (ex is TargetInvocationException invocation && invocation.InnerException is not null)
+                    ex = invocation.InnerException;
+                else
+                    return ex;
+            }
+        }
+
+        // The runtime names the offending parameter; key and value problems keep their own ids whatever the command.
+        private static string ArgumentErrorId(string? paramName, string fallback)
+        {
+            if (string.Equals(paramName, "key", StringComparison.OrdinalIgnoreCase)) return "DsnKeyInvalid";
+            if (string.Equals(paramName, "value", StringComparison.OrdinalIgnoreCase)) return "DsnValueInvalid";
+            if (string.Equals(paramName, "nodeId", StringComparison.OrdinalIgnoreCase)) return "DsnNodeIdInvalid";
+            return fallback;
+        }
+    }
+}

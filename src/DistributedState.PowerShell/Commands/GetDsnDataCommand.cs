@@ -1,0 +1,55 @@
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using DistributedState.PowerShell.Engine;
+
+namespace DistributedState.PowerShell
+{
+    /// <summary>
+    /// Get-DsnData: reads state from the node's local copy (no network): one object per entry with NodeId, Key, Value,
+    /// Version, the owner's Status and LastChange, or one member's state as a hashtable.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DsnData")]
+    [OutputType(typeof(DsnDataEntry))]
+    [OutputType(typeof(Hashtable))]
+    public sealed class GetDsnDataCommand : DsnCmdlet
+    {
+        /// <summary>Members to read (wildcards allowed); all when omitted.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(MemberNodeIdCompleter))]
+        public string[]? NodeId { get; set; }
+
+        /// <summary>Keys to read (wildcards allowed); all when omitted.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(MemberKeyCompleter))]
+        public string[]? Key { get; set; }
+
+        /// <summary>The node whose view to read; default: the last started node still running.</summary>
+        [Parameter]
+        public DsnNode? Node { get; set; }
+
+        /// <summary>Returns one member's state as a hashtable of key to value (without -NodeId: the node's own state).</summary>
+        [Parameter]
+        public SwitchParameter AsHashtable { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            var node = ResolveNode(Node);
+            var patterns = DataSelection.NodePatterns(NodeId, AsHashtable, node.NodeId);
+            var selected = ForCommand(NodeId, () => DataSelection.Select(node.GetPeers().Select(p => p.NodeId), node.GetEntries, patterns, Key));
+            WriteNotFound(selected.UnmatchedNodeIds, id => DsnErrors.MemberNotFound(id, node.NodeId));
+            WriteNotFound(selected.UnmatchedKeys, key => DsnErrors.KeyNotFound(key, selected.Members));
+            if (AsHashtable)
+            {
+                var table = ForCommand(NodeId, () => DataSelection.SingleHashtable(selected));
+                if (table is not null) WriteObject(table);
+                return;
+            }
+
+            WriteObject(selected.Entries, enumerateCollection: true);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using DistributedState.PowerShell.Engine;
+
+namespace DistributedState.PowerShell
+{
+    /// <summary>Get-DsnPeer: the members the node knows (itself included) with status, endpoint and key count.</summary>
+    [Cmdlet(VerbsCommon.Get, "DsnPeer")]
+    [OutputType(typeof(DsnPeer))]
+    public sealed class GetDsnPeerCommand : DsnCmdlet
+    {
+        /// <summary>Members to list (wildcards allowed); all when omitted.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(MemberNodeIdCompleter))]
+        public string[]? NodeId { get; set; }
+
+        /// <summary>Only members with one of these statuses.</summary>
+        [Parameter]
+        public DsnPeerStatus[]? Status { get; set; }
+
+        /// <summary>The node whose view to read; default: the last started node still running.</summary>
+        [Parameter]
+        public DsnNode? Node { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            var node = ResolveNode(Node);
+            var selected = ForCommand(NodeId, () => PeerSelection.Select(node.GetPeers(), NodeId, Status));
+            WriteNotFound(selected.UnmatchedNames, id => DsnErrors.MemberNotFound(id, node.NodeId));
+            WriteObject(selected.Matches, enumerateCollection: true);
+        }
+    }
+}
