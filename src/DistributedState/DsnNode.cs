@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Internal;
+using DistributedState.State;
 using Microsoft.Extensions.Logging;
 
 namespace DistributedState
@@ -14,7 +17,8 @@ namespace DistributedState
     /// </summary>
     /// <remarks>
     /// Events are raised in order from one dispatcher thread per node, never while the node holds a lock; a
-    /// handler that throws is logged and the node carries on. All members are thread-safe.
+    /// handler that throws is logged and the node carries on. All members are thread-safe. The implementation is
+    /// split by concern over the files of the <c>Node/</c> folder.
     /// </remarks>
     public sealed partial class DsnNode : IAsyncDisposable, IDisposable
     {
@@ -25,23 +29,38 @@ namespace DistributedState
         /// </summary>
         /// <exception cref="ArgumentException">An option is invalid; the message says what is allowed.</exception>
         /// <exception cref="DsnJoinException">No bootstrap node admitted this node.</exception>
-        public static Task<DsnNode> StartAsync(DsnNodeOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
-            => throw new NotImplementedException();
+        public static async Task<DsnNode> StartAsync(DsnNodeOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+        {
+            if (options is null)
+                throw new ArgumentNullException(nameof(options));
+            var validated = OptionsValidator.Validate(options);
+            var node = new DsnNode(validated, loggerFactory);
+            try
+            {
+                await node.RunStartAsync(cancellationToken).ConfigureAwait(false);
+                return node;
+            }
+            catch
+            {
+                await node.ShutdownAsync(graceful: false).ConfigureAwait(false);
+                throw;
+            }
+        }
 
         /// <summary>This node's NodeId.</summary>
-        public string NodeId => throw new NotImplementedException();
+        public string NodeId { get; }
 
         /// <summary>The address and port the node listens on (the actual port when 0 was asked for).</summary>
-        public IPEndPoint LocalEndPoint => throw new NotImplementedException();
+        public IPEndPoint LocalEndPoint => _listener!.LocalEndPoint;
 
         /// <summary>The endpoint other members use to reach this node.</summary>
-        public DsnEndpoint AdvertisedEndPoint => throw new NotImplementedException();
+        public DsnEndpoint AdvertisedEndPoint => _advertised!;
 
         /// <summary>This node's identity public key (hex), to pin in other nodes' <see cref="DsnNodeOptions.AllowedNodes"/>.</summary>
-        public string PublicKey => throw new NotImplementedException();
+        public string PublicKey => _identity.PublicKeyHex;
 
         /// <summary>True from start until <see cref="StopAsync"/> or disposal.</summary>
-        public bool IsRunning => throw new NotImplementedException();
+        public bool IsRunning => Volatile.Read(ref _lifecycle) == Running;
 
         /// <summary>A member joined, or was learned of for the first time.</summary>
         public event EventHandler<DsnPeerEventArgs>? PeerJoined;
@@ -59,65 +78,137 @@ namespace DistributedState
         /// <exception cref="ArgumentException">The key or value is invalid; the message says what is allowed.</exception>
         /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>.</exception>
         /// <exception cref="InvalidOperationException">The node has stopped.</exception>
-        public void SetData(string key, string value) => throw new NotImplementedException();
+        public void SetData(string key, string value) => SetData(new[] { new KeyValuePair<string, string>(key, value) });
 
         /// <summary>Sets several keys at once: all or none are applied, and members receive them together.</summary>
-        public void SetData(IEnumerable<KeyValuePair<string, string>> entries) => throw new NotImplementedException();
+        /// <exception cref="ArgumentException">A key or value is invalid; nothing was applied.</exception>
+        /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>; nothing was applied.</exception>
+        public void SetData(IEnumerable<KeyValuePair<string, string>> entries)
+        {
+            if (entries is null)
+                throw new ArgumentNullException(nameof(entries));
+            var list = entries.ToList();
+            foreach (var entry in list)
+            {
+                var problem = NameRules.KeyProblem(entry.Key) ?? NameRules.ValueProblem(entry.Value, _options.MaxValueBytes);
+                if (problem is not null)
+                    throw new ArgumentException(problem, entry.Key is null || NameRules.KeyProblem(entry.Key) is not null ? "key" : "value");
+            }
+
+            WriteOwnState(list.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)).ToList());
+        }
 
         /// <summary>Removes a key of this node's own state. Returns false if the key was not set.</summary>
-        public bool RemoveData(string key) => throw new NotImplementedException();
+        /// <exception cref="ArgumentException">The key is invalid.</exception>
+        public bool RemoveData(string key)
+        {
+            var problem = NameRules.KeyProblem(key);
+            if (problem is not null)
+                throw new ArgumentException(problem, nameof(key));
+            return WriteOwnState(new List<KeyValuePair<string, string?>> { new KeyValuePair<string, string?>(key, null) }) > 0;
+        }
 
         /// <summary>Reads one key of any member's state, locally. Null if the member or the key is absent.</summary>
-        public string? GetData(string nodeId, string key) => throw new NotImplementedException();
+        public string? GetData(string nodeId, string key)
+        {
+            if (nodeId is null)
+                throw new ArgumentNullException(nameof(nodeId));
+            if (key is null)
+                throw new ArgumentNullException(nameof(key));
+            lock (_gate)
+                return _owners.TryGetValue(nodeId, out var owner) ? owner.Get(key) : null;
+        }
 
         /// <summary>Reads a member's whole state, locally (a snapshot).</summary>
         /// <exception cref="DsnNodeNotFoundException">No such member is known.</exception>
-        public IReadOnlyDictionary<string, string> GetState(string nodeId) => throw new NotImplementedException();
+        public IReadOnlyDictionary<string, string> GetState(string nodeId)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in GetEntries(nodeId))
+                result[entry.Key] = entry.Value;
+            return result;
+        }
 
         /// <summary>Reads a member's state with versions and the owner's status, sorted by key.</summary>
         /// <exception cref="DsnNodeNotFoundException">No such member is known.</exception>
-        public IReadOnlyList<DsnDataEntry> GetEntries(string nodeId) => throw new NotImplementedException();
+        public IReadOnlyList<DsnDataEntry> GetEntries(string nodeId)
+        {
+            if (nodeId is null)
+                throw new ArgumentNullException(nameof(nodeId));
+            lock (_gate)
+            {
+                if (!_members.TryGet(nodeId, out var member))
+                    throw new DsnNodeNotFoundException(nodeId);
+                if (!_owners.TryGetValue(nodeId, out var owner))
+                    return Array.Empty<DsnDataEntry>();
+                return owner.Snapshot()
+                    .Select(e => new DsnDataEntry(nodeId, e.Key, e.Value, e.Version, member.Status, HybridClock.ToTime(e.Version)))
+                    .ToList();
+            }
+        }
 
         /// <summary>Every member this node knows of, itself included, sorted by NodeId.</summary>
-        public IReadOnlyList<DsnPeer> GetPeers() => throw new NotImplementedException();
+        public IReadOnlyList<DsnPeer> GetPeers()
+        {
+            lock (_gate)
+                return _members.All.OrderBy(m => m.NodeId, StringComparer.Ordinal).Select(ToPeer).ToList();
+        }
 
         /// <summary>One member.</summary>
         /// <exception cref="DsnNodeNotFoundException">No such member is known.</exception>
-        public DsnPeer GetPeer(string nodeId) => throw new NotImplementedException();
+        public DsnPeer GetPeer(string nodeId)
+        {
+            if (nodeId is null)
+                throw new ArgumentNullException(nameof(nodeId));
+            lock (_gate)
+                return _members.TryGet(nodeId, out var member) ? ToPeer(member) : throw new DsnNodeNotFoundException(nodeId);
+        }
 
         /// <summary>Counters of traffic and of everything rejected.</summary>
-        public DsnNodeStatistics GetStatistics() => throw new NotImplementedException();
-
-        /// <summary>
-        /// Sends bytes to one member and waits for its acknowledgement. Sending to this node's own NodeId raises
-        /// <see cref="DataReceived"/> locally.
-        /// </summary>
-        /// <exception cref="DsnNodeNotFoundException">No such member is known.</exception>
-        /// <exception cref="DsnPeerUnavailableException">The member failed, left, or did not acknowledge in time.</exception>
-        /// <exception cref="DsnMessageTooLargeException">The data is larger than <see cref="DsnNodeOptions.MaxMessageBytes"/>.</exception>
-        public Task SendAsync(string nodeId, byte[] data, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public DsnNodeStatistics GetStatistics() => new DsnNodeStatistics(_counters.Snapshot());
 
         /// <summary>
         /// Waits until a member is known with the given status; returns it. Use instead of sleeping in scripts and tests.
         /// </summary>
         /// <exception cref="TimeoutException">The condition did not hold within <paramref name="timeout"/>.</exception>
         public Task<DsnPeer> WaitForPeerAsync(string nodeId, DsnPeerStatus status, TimeSpan timeout, CancellationToken cancellationToken = default)
-            => throw new NotImplementedException();
+        {
+            if (nodeId is null)
+                throw new ArgumentNullException(nameof(nodeId));
+            return _changed.WaitAsync(() =>
+            {
+                lock (_gate)
+                    return _members.TryGet(nodeId, out var member) && member.Status == status ? ToPeer(member) : null;
+            }, timeout, $"'{nodeId}' is {status} on '{NodeId}'", cancellationToken);
+        }
 
         /// <summary>
         /// Waits until a member's key holds a value (any value when <paramref name="value"/> is null); returns the value.
         /// </summary>
         /// <exception cref="TimeoutException">The condition did not hold within <paramref name="timeout"/>.</exception>
         public Task<string> WaitForDataAsync(string nodeId, string key, string? value, TimeSpan timeout, CancellationToken cancellationToken = default)
-            => throw new NotImplementedException();
+        {
+            if (nodeId is null)
+                throw new ArgumentNullException(nameof(nodeId));
+            if (key is null)
+                throw new ArgumentNullException(nameof(key));
+            return _changed.WaitAsync(() =>
+            {
+                var current = GetData(nodeId, key);
+                return current is not null && (value is null || current == value) ? current : null;
+            }, timeout, value is null ? $"'{nodeId}' has key '{key}' on '{NodeId}'" : $"'{nodeId}' has {key}='{value}' on '{NodeId}'", cancellationToken);
+        }
 
         /// <summary>Stops gracefully: announces the departure (peers mark this node Left at once), then closes.</summary>
-        public Task StopAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public Task StopAsync(CancellationToken cancellationToken = default) => ShutdownAsync(graceful: true);
 
         /// <summary>Stops the node as <see cref="StopAsync"/> does.</summary>
-        public ValueTask DisposeAsync() => throw new NotImplementedException();
+        public ValueTask DisposeAsync() => new ValueTask(ShutdownAsync(graceful: true));
 
         /// <summary>Stops the node as <see cref="StopAsync"/> does, blocking.</summary>
-        public void Dispose() => throw new NotImplementedException();
+        public void Dispose() => ShutdownAsync(graceful: true).GetAwaiter().GetResult();
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{NodeId} ({(IsRunning ? "running" : "stopped")}) {_advertised}";
     }
 }

@@ -167,15 +167,21 @@ namespace DistributedState.Protocol
         }
     }
 
-    /// <summary>Membership news: alive records, accusations and leaves, applied in that order.</summary>
+    /// <summary>
+    /// Membership news: alive records, accusations and leaves, applied in that order. A receiver that learns
+    /// something from it forwards the news to a few peers while <see cref="RelayBudget"/> lasts.
+    /// </summary>
     internal sealed class MembersMessage : Message
     {
-        public MembersMessage(IReadOnlyList<AliveRecord> alive, IReadOnlyList<Accusation> accusations, IReadOnlyList<LeaveRecord> leaves)
+        public MembersMessage(byte relayBudget, IReadOnlyList<AliveRecord> alive, IReadOnlyList<Accusation> accusations, IReadOnlyList<LeaveRecord> leaves)
         {
+            RelayBudget = relayBudget;
             Alive = alive;
             Accusations = accusations;
             Leaves = leaves;
         }
+
+        public byte RelayBudget { get; }
 
         public IReadOnlyList<AliveRecord> Alive { get; }
 
@@ -187,6 +193,7 @@ namespace DistributedState.Protocol
 
         public override void WriteBody(WireWriter writer)
         {
+            writer.U8(RelayBudget);
             writer.U32((uint)Alive.Count);
             foreach (var record in Alive)
                 record.Write(writer);
@@ -200,6 +207,7 @@ namespace DistributedState.Protocol
 
         public static MembersMessage Read(WireReader reader)
         {
+            var budget = reader.U8();
             var alive = new List<AliveRecord>();
             for (var i = reader.Count(140); i > 0; i--)
                 alive.Add(AliveRecord.Read(reader));
@@ -209,7 +217,7 @@ namespace DistributedState.Protocol
             var leaves = new List<LeaveRecord>();
             for (var i = reader.Count(74); i > 0; i--)
                 leaves.Add(LeaveRecord.Read(reader));
-            return new MembersMessage(alive, accusations, leaves);
+            return new MembersMessage(budget, alive, accusations, leaves);
         }
     }
 }

@@ -1,0 +1,65 @@
+using System;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState.Events
+{
+    /// <summary>
+    /// Raises a node's events in order on one background task, never on a socket thread and never under the
+    /// node's lock. The queue is bounded: when handlers fall behind, further events are dropped and counted
+    /// rather than growing memory without limit. A handler that throws is logged; the next event still runs.
+    /// </summary>
+    internal sealed class EventDispatcher
+    {
+        private readonly Channel<Action> _queue;
+        private readonly ILogger _logger;
+        private readonly Action _onDropped;
+        private readonly Task _pump;
+
+        public EventDispatcher(int capacity, ILogger logger, Action onDropped)
+        {
+            _queue = Channel.CreateBounded<Action>(new BoundedChannelOptions(capacity)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            _logger = logger;
+            _onDropped = onDropped;
+            _pump = Task.Run(PumpAsync);
+        }
+
+        /// <summary>Queues an event; never blocks.</summary>
+        public void Post(Action raise)
+        {
+            if (!_queue.Writer.TryWrite(raise))
+                _onDropped();
+        }
+
+        /// <summary>Raises what is queued, then stops.</summary>
+        public Task CompleteAsync()
+        {
+            _queue.Writer.TryComplete();
+            return _pump;
+        }
+
+        private async Task PumpAsync()
+        {
+            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (_queue.Reader.TryRead(out var raise))
+                {
+                    try
+                    {
+                        raise();
+                    }
+                    catch (Exception error)
+                    {
+                        _logger.LogWarning(error, "An event handler threw; the node carries on.");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Text;
+
+namespace DistributedState.Internal
+{
+    /// <summary>
+    /// What a NodeId, a key and a value may be. Used for the local API (which throws) and for everything received
+    /// from the network (which is dropped), so both sides of the wire hold the same rules.
+    /// </summary>
+    internal static class NameRules
+    {
+        public const int MaxNodeIdLength = 64;
+        public const int MaxKeyLength = 256;
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
+
+        /// <summary>Null when valid, otherwise what is wrong and what is allowed.</summary>
+        public static string? NodeIdProblem(string? nodeId)
+        {
+            if (string.IsNullOrEmpty(nodeId))
+                return "A NodeId is required: 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'.";
+            if (nodeId!.Length > MaxNodeIdLength)
+                return $"The NodeId '{nodeId.Substring(0, 20)}…' has {nodeId.Length} characters; at most {MaxNodeIdLength} are allowed.";
+            foreach (var c in nodeId)
+            {
+                if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
+                    return $"The NodeId '{nodeId}' contains '{Printable(c)}'; only A-Z, a-z, 0-9, '.', '_' and '-' are allowed.";
+            }
+
+            return null;
+        }
+
+        public static string? KeyProblem(string? key)
+        {
+            if (string.IsNullOrEmpty(key))
+                return "A key is required: 1 to 256 characters without control characters.";
+            if (key!.Length > MaxKeyLength)
+                return $"The key has {key.Length} characters; at most {MaxKeyLength} are allowed.";
+            foreach (var c in key)
+            {
+                if (char.IsControl(c))
+                    return $"The key '{Sanitize(key)}' contains the control character U+{(int)c:X4}; keys may not contain control characters.";
+            }
+
+            return IsWellFormed(key) ? null : "The key contains an unpaired UTF-16 surrogate; keys must be valid Unicode text.";
+        }
+
+        public static string? ValueProblem(string? value, int maxValueBytes)
+        {
+            if (value is null)
+                return "A value is required (use an empty string for an empty value, or remove the key).";
+            if (!IsWellFormed(value))
+                return "The value contains an unpaired UTF-16 surrogate; values must be valid Unicode text.";
+            var bytes = StrictUtf8.GetByteCount(value);
+            if (bytes > maxValueBytes)
+                return $"The value is {bytes} UTF-8 bytes; at most {maxValueBytes} are allowed (DsnNodeOptions.MaxValueBytes).";
+            return null;
+        }
+
+        private static bool IsWellFormed(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]))
+                {
+                    if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                        return false;
+                    i++;
+                }
+                else if (char.IsLowSurrogate(text[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static string Printable(char c) => char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : c.ToString();
+
+        private static string Sanitize(string text)
+        {
+            var builder = new StringBuilder();
+            foreach (var c in text.Length > 40 ? text.Substring(0, 40) : text)
+                builder.Append(char.IsControl(c) ? '?' : c);
+            return builder.ToString();
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using DistributedState.Membership;
+using DistributedState.Protocol;
+using DistributedState.Transport;
+
+namespace DistributedState
+{
+    // Repairing whatever pushes missed: peers exchange digests of what they hold and send each other the
+    // difference. Runs on every new connection (that is how a joiner learns the network), when a push reveals a
+    // gap, and when a probe's summary shows that two views differ.
+    public sealed partial class DsnNode
+    {
+        private readonly Dictionary<uint, (PeerSession Session, TaskCompletionSource<bool> Done)> _pendingDigests =
+            new Dictionary<uint, (PeerSession, TaskCompletionSource<bool>)>();
+        private uint _nextRequestId;
+
+        /// <summary>Sends our digest and waits until the peer has sent everything we lacked.</summary>
+        private async Task ExchangeDigestAsync(PeerSession session, CancellationToken cancellationToken)
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            uint requestId;
+            lock (_gate)
+            {
+                requestId = ++_nextRequestId == 0 ? ++_nextRequestId : _nextRequestId;
+                _pendingDigests[requestId] = (session, done);
+                SendDigest(session, requestId);
+            }
+
+            try
+            {
+                using (cancellationToken.Register(() => done.TrySetCanceled()))
+                    await done.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_gate)
+                    _pendingDigests.Remove(requestId);
+            }
+        }
+
+        private void SendDigest(PeerSession session, uint requestId)
+        {
+            lock (_gate)
+            {
+                session.LastDigestAt = MonotonicMs;
+                session.Send(BuildDigest(requestId, replyWithDigest: true));
+            }
+        }
+
+        /// <summary>Asks a peer for what we lack, at most once per anti-entropy interval per session.</summary>
+        private void RequestDigest(PeerSession session)
+        {
+            if (MonotonicMs - session.LastDigestAt < _options.AntiEntropyInterval.TotalMilliseconds / 4)
+                return;
+            SendDigest(session, 0);
+        }
+
+        private DigestMessage BuildDigest(uint requestId, bool replyWithDigest)
+        {
+            var members = new List<MemberDigest>(_members.Count);
+            foreach (var member in _members.All)
+                members.Add(new MemberDigest(member.NodeId, member.Incarnation, member.Rank));
+            var owners = new List<OwnerDigest>(_owners.Count);
+            foreach (var owner in _owners.Values)
+            {
+                if (owner.Epoch > 0)
+                    owners.Add(new OwnerDigest(owner.Owner, owner.Epoch, owner.Version));
+            }
+
+            return new DigestMessage(requestId, replyWithDigest, members, owners);
+        }
+
+        /// <summary>Sends the peer every membership statement and batch it lacks, then (if asked) our own digest.</summary>
+        private void HandleDigest(PeerSession session, DigestMessage digest)
+        {
+            lock (_gate)
+            {
+                var theirMembers = new Dictionary<string, MemberDigest>(StringComparer.Ordinal);
+                foreach (var entry in digest.Members)
+                    theirMembers[entry.NodeId] = entry;
+                var weLack = SendMissingMembers(session, theirMembers);
+                weLack |= SendMissingState(session, digest.Owners);
+                if (digest.ReplyWithDigest && weLack)
+                    session.Send(BuildDigest(0, replyWithDigest: false));
+                if (digest.RequestId != 0)
+                    session.Send(new DigestDoneMessage(digest.RequestId));
+            }
+        }
+
+        /// <summary>Returns true when the peer knows something of membership that we do not.</summary>
+        private bool SendMissingMembers(PeerSession session, Dictionary<string, MemberDigest> theirs)
+        {
+            var alive = new List<AliveRecord>();
+            var accusations = new List<Accusation>();
+            var leaves = new List<LeaveRecord>();
+            foreach (var member in _members.All)
+            {
+                var known = theirs.TryGetValue(member.NodeId, out var their);
+                if (!known || their.Incarnation < member.Alive.Incarnation)
+                    alive.Add(member.Alive);
+                if (member.Status == DsnPeerStatus.Alive)
+                    continue;
+                if (known && (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank >= member.Rank)))
+                    continue;
+                if (member.Status == DsnPeerStatus.Left && member.Leave is not null)
+                    leaves.Add(member.Leave);
+                else if (member.Status != DsnPeerStatus.Left)
+                    accusations.Add(new Accusation(member.Status == DsnPeerStatus.Suspect ? AccusationKind.Suspect : AccusationKind.Failed,
+                        member.NodeId, member.Incarnation, member.Reporter ?? NodeId));
+            }
+
+            if (alive.Count + accusations.Count + leaves.Count > 0)
+                session.Send(new MembersMessage(0, alive, accusations, leaves));
+
+            // What the peer believes of this node: a suspicion or a higher incarnation must be refuted.
+            if (theirs.TryGetValue(NodeId, out var ofUs) && (ofUs.Incarnation > _incarnation || (ofUs.Incarnation == _incarnation && ofUs.StatusRank > 0)))
+                Refute(ofUs.Incarnation, $"{session.PeerId} holds it as {(DsnPeerStatus)ofUs.StatusRank}");
+
+            foreach (var their in theirs.Values)
+            {
+                if (!_members.TryGet(their.NodeId, out var member))
+                {
+                    if (!_reaped.ContainsKey(their.NodeId))
+                        return true;
+                }
+                else if (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank > member.Rank))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Returns true when the peer holds state that we do not.</summary>
+        private bool SendMissingState(PeerSession session, IReadOnlyList<OwnerDigest> theirOwners)
+        {
+            var theirs = new Dictionary<string, OwnerDigest>(StringComparer.Ordinal);
+            foreach (var entry in theirOwners)
+                theirs[entry.Owner] = entry;
+
+            foreach (var owner in _owners.Values)
+            {
+                if (owner.Epoch == 0)
+                    continue;
+                var known = theirs.TryGetValue(owner.Owner, out var their);
+                if (known && (their.Epoch > owner.Epoch || (their.Epoch == owner.Epoch && their.Version >= owner.Version)))
+                    continue;
+                var from = known && their.Epoch == owner.Epoch ? their.Version : 0;
+                var batches = owner.BatchesAfter(known ? their.Epoch : 0, from);
+                foreach (var chunk in ChunkForFrames(batches))
+                    session.Send(new SyncMessage(owner.Owner, from, chunk));
+            }
+
+            foreach (var their in theirs.Values)
+            {
+                if (!_owners.TryGetValue(their.Owner, out var owner))
+                {
+                    if (_members.TryGet(their.Owner, out _))
+                        return true;
+                }
+                else if (their.Epoch > owner.Epoch || (their.Epoch == owner.Epoch && their.Version > owner.Version))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private IEnumerable<List<SignedBatch>> ChunkForFrames(List<SignedBatch> batches)
+        {
+            var budget = _limits.MaxFrameBytes - 4096;
+            var chunk = new List<SignedBatch>();
+            long size = 0;
+            foreach (var batch in batches)
+            {
+                if (chunk.Count > 0 && size + batch.Size > budget)
+                {
+                    yield return chunk;
+                    chunk = new List<SignedBatch>();
+                    size = 0;
+                }
+
+                chunk.Add(batch);
+                size += batch.Size;
+            }
+
+            if (chunk.Count > 0)
+                yield return chunk;
+        }
+
+        private void HandleDigestDone(PeerSession session, DigestDoneMessage done)
+        {
+            lock (_gate)
+            {
+                if (_pendingDigests.TryGetValue(done.RequestId, out var pending) && pending.Session == session)
+                    pending.Done.TrySetResult(true);
+            }
+        }
+
+        private void FailPendingDigests(PeerSession session)
+        {
+            foreach (var pending in _pendingDigests.Values)
+            {
+                if (pending.Session == session)
+                    pending.Done.TrySetException(new IOException(
+                        $"the peer closed the connection before sending the network's state ({session.CloseReason}); if it was the peer's choice, its log says why: an allow-list that does not admit this node, or its NodeId already in use with another key"));
+            }
+        }
+
+        /// <summary>
+        /// A 64-bit summary of this node's view (member incarnations and statuses, owner epochs and versions),
+        /// carried by probes so two peers notice cheaply that their views differ.
+        /// </summary>
+        private ulong Summary()
+        {
+            ulong summary = 0;
+            foreach (var member in _members.All)
+                summary ^= Mix(member.NodeId, member.Incarnation, member.Rank);
+            foreach (var owner in _owners.Values)
+            {
+                if (owner.Epoch > 0)
+                    summary ^= Mix(owner.Owner, owner.Epoch, owner.Version) * 31;
+            }
+
+            return summary;
+        }
+
+        private static ulong Mix(string id, long a, long b)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in id)
+                hash = (hash ^ c) * 1099511628211UL;
+            hash = (hash ^ (ulong)a) * 1099511628211UL;
+            hash = (hash ^ (ulong)b) * 1099511628211UL;
+            return hash ^ (hash >> 29);
+        }
+    }
+}

@@ -1,0 +1,320 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DistributedState.Internal;
+using DistributedState.Protocol;
+using DistributedState.Security;
+using DistributedState.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState
+{
+    // Accepting and opening connections, authenticating them, and the registry of sessions by peer.
+    public sealed partial class DsnNode
+    {
+        private const int MaxPendingHandshakes = 256;
+        private const long DuplicateSessionGraceMs = 2000;
+        private readonly Dictionary<string, List<PeerSession>> _sessions = new Dictionary<string, List<PeerSession>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Task<PeerSession>> _dialing = new Dictionary<string, Task<PeerSession>>(StringComparer.Ordinal);
+        private int _pendingHandshakes;
+
+        private async Task AcceptLoopAsync(CancellationToken token)
+        {
+            while (!token.IsCancellationRequested)
+            {
+                IDsnConnection connection;
+                try
+                {
+                    connection = await _listener!.AcceptAsync(token).ConfigureAwait(false);
+                }
+                catch (Exception error) when (!token.IsCancellationRequested && error is not OperationCanceledException)
+                {
+                    _logger.LogWarning(error, "Accepting a connection failed; still listening.");
+                    continue;
+                }
+
+                if (Interlocked.Increment(ref _pendingHandshakes) > MaxPendingHandshakes)
+                {
+                    Interlocked.Decrement(ref _pendingHandshakes);
+                    _counters.Add("handshake.refused_busy");
+                    connection.Dispose();
+                    continue;
+                }
+
+                _ = Task.Run(() => AcceptOneAsync(connection));
+            }
+        }
+
+        private async Task AcceptOneAsync(IDsnConnection connection)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                timeout.CancelAfter(_options.HandshakeTimeout);
+                await WhenThawed().ConfigureAwait(false);
+                var handshake = await Handshake.RespondAsync(connection, _networkKey, _identity, SelfStatement(), timeout.Token).ConfigureAwait(false);
+                Admit(connection, handshake, initiated: false, expectedNodeId: null);
+            }
+            catch (HandshakeException refused)
+            {
+                _counters.Add(refused.Counter);
+                _logger.LogWarning("Refused a connection from {Remote}: {Reason}.", connection.RemoteAddress, refused.Message);
+                connection.Dispose();
+            }
+            catch (Exception error)
+            {
+                if (!_stopping.IsCancellationRequested)
+                {
+                    var timedOut = error is OperationCanceledException || error is ObjectDisposedException;
+                    _counters.Add(timedOut ? "handshake.timeout" : "handshake.failed");
+                    _logger.LogWarning("Closed a connection from {Remote} during the handshake: {Reason}.", connection.RemoteAddress,
+                        timedOut ? $"nothing valid arrived within {_options.HandshakeTimeout.TotalSeconds:0.###} s" : error.Message);
+                }
+
+                connection.Dispose();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingHandshakes);
+            }
+        }
+
+        /// <summary>Opens and authenticates a connection; the session is registered and running on return.</summary>
+        private async Task<PeerSession> ConnectAsync(DsnEndpoint endpoint, string? expectedNodeId, CancellationToken cancellationToken)
+        {
+            var connection = await _transport.ConnectAsync(endpoint, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+                timeout.CancelAfter(_options.HandshakeTimeout);
+                var handshake = await Handshake.InitiateAsync(connection, _networkKey, _identity, SelfStatement(), timeout.Token).ConfigureAwait(false);
+                return Admit(connection, handshake, initiated: true, expectedNodeId);
+            }
+            catch (HandshakeException refused)
+            {
+                _counters.Add(refused.Counter);
+                _logger.LogWarning("Handshake with {EndPoint} failed: {Reason}.", endpoint, refused.Message);
+                connection.Dispose();
+                throw new IOException($"the handshake failed: {refused.Message}");
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Checks the authenticated peer against identities and the allow-list, then registers the session.</summary>
+        private PeerSession Admit(IDsnConnection connection, HandshakeResult handshake, bool initiated, string? expectedNodeId)
+        {
+            AliveRecord record;
+            try
+            {
+                var reader = new WireReader(handshake.PeerIdentity);
+                record = AliveRecord.Read(reader);
+                reader.End();
+            }
+            catch (InvalidDataException error)
+            {
+                throw new HandshakeException("handshake.malformed", "the peer's identity statement is malformed: " + error.Message);
+            }
+
+            if (!FixedTime.Equals(record.PublicKey, 0, handshake.PeerPublicKey, 0, IdentityKey.PublicKeyLength) || NameRules.NodeIdProblem(record.NodeId) is not null)
+                throw new HandshakeException("handshake.malformed", "the peer's identity statement does not match the key that authenticated it");
+            if (record.NodeId == NodeId)
+            {
+                if (Hex.Encode(record.PublicKey) == _identity.PublicKeyHex)
+                    throw new HandshakeException("handshake.self", "the endpoint is this node itself");
+                throw new HandshakeException("members.rejected.identity_conflict", $"another node presents this node's own NodeId '{NodeId}' with a different identity key");
+            }
+
+            if (expectedNodeId is not null && record.NodeId != expectedNodeId)
+                throw new HandshakeException("handshake.unexpected_peer", $"expected '{expectedNodeId}' at that endpoint but found '{record.NodeId}'");
+
+            PeerSession session;
+            lock (_gate)
+            {
+                var problem = _members.AdmissionProblem(record.NodeId, record.PublicKey, out var counter);
+                if (problem is not null)
+                    throw new HandshakeException(counter, problem);
+                if (Volatile.Read(ref _lifecycle) >= Stopping)
+                    throw new HandshakeException("handshake.stopping", "this node is stopping");
+
+                session = new PeerSession(connection, handshake, record.NodeId, initiated, _limits, _counters, _logger,
+                    _options.HandshakeTimeout + _options.SendTimeout, WhenThawed) { OpenedAt = MonotonicMs };
+                if (!_sessions.TryGetValue(record.NodeId, out var list))
+                    _sessions[record.NodeId] = list = new List<PeerSession>();
+                list.Add(session);
+                ApplyMembers(record.NodeId, new MembersMessage(0, new[] { record }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>()), originate: true);
+            }
+
+            session.Start(OnMessage, OnSessionClosed);
+            _counters.Add("sessions.opened");
+            _logger.LogDebug("Session with {Peer} at {Remote} ({Direction}).", record.NodeId, connection.RemoteAddress, initiated ? "outbound" : "inbound");
+            return session;
+        }
+
+        private byte[] SelfStatement()
+        {
+            var writer = new WireWriter(200);
+            lock (_gate)
+                _selfAlive!.Write(writer);
+            return writer.ToArray();
+        }
+
+        /// <summary>The open session to a peer, opening one if there is none.</summary>
+        private Task<PeerSession> GetOrDialAsync(string nodeId, DsnEndpoint endpoint)
+        {
+            lock (_gate)
+            {
+                var existing = PreferredSession(nodeId);
+                if (existing is not null)
+                    return Task.FromResult(existing);
+                if (_dialing.TryGetValue(nodeId, out var pending))
+                    return pending;
+                var dial = DialAsync(nodeId, endpoint);
+                if (!dial.IsCompleted)
+                    _dialing[nodeId] = dial;
+                return dial;
+            }
+        }
+
+        private async Task<PeerSession> DialAsync(string nodeId, DsnEndpoint endpoint)
+        {
+            try
+            {
+                await Task.Yield();
+                var session = await ConnectAsync(endpoint, nodeId, _stopping.Token).ConfigureAwait(false);
+                SendDigest(session, requestId: 0);
+                return session;
+            }
+            finally
+            {
+                lock (_gate)
+                    _dialing.Remove(nodeId);
+            }
+        }
+
+        private void OnSessionClosed(PeerSession session)
+        {
+            bool lostLastSession;
+            lock (_gate)
+            {
+                if (_sessions.TryGetValue(session.PeerId, out var list))
+                {
+                    list.Remove(session);
+                    if (list.Count == 0)
+                        _sessions.Remove(session.PeerId);
+                }
+
+                FailPendingDigests(session);
+                lostLastSession = PreferredSession(session.PeerId) is null
+                    && _members.TryGet(session.PeerId, out var member) && member.Status == DsnPeerStatus.Alive;
+            }
+
+            FailPendingSends(session);
+            _counters.Add("sessions.closed");
+            _logger.LogDebug("Session with {Peer} closed: {Reason}.", session.PeerId, session.CloseReason);
+            if (lostLastSession && IsRunning)
+                _ = ProbeAsync(session.PeerId, afterDisconnect: true); // a vanished peer is worth checking at once
+        }
+
+        /// <summary>
+        /// The session to send on. When two exist (both sides dialled at once) both ends prefer the one opened by
+        /// the smaller NodeId, and the other is closed after a grace period.
+        /// </summary>
+        private PeerSession? PreferredSession(string nodeId)
+        {
+            if (!_sessions.TryGetValue(nodeId, out var list))
+                return null;
+            var weInitiate = string.CompareOrdinal(NodeId, nodeId) < 0;
+            PeerSession? fallback = null;
+            foreach (var session in list)
+            {
+                if (!session.IsOpen)
+                    continue;
+                if (session.Initiated == weInitiate)
+                    return session;
+                fallback ??= session;
+            }
+
+            return fallback;
+        }
+
+        private void CloseDuplicateSessions()
+        {
+            var now = MonotonicMs;
+            foreach (var pair in _sessions)
+            {
+                if (pair.Value.Count < 2)
+                    continue;
+                var preferred = PreferredSession(pair.Key);
+                if (preferred is null || now - preferred.OpenedAt < DuplicateSessionGraceMs)
+                    continue;
+                foreach (var other in pair.Value)
+                {
+                    if (other != preferred)
+                        other.Close("duplicate connection");
+                }
+            }
+        }
+
+        private void CloseSessionsTo(string nodeId, string reason)
+        {
+            if (_sessions.TryGetValue(nodeId, out var list))
+            {
+                foreach (var session in list.ToList())
+                    session.Close(reason);
+            }
+        }
+
+        private List<PeerSession> AllSessions() => _sessions.Values.SelectMany(l => l).ToList();
+
+        private bool HasAnyPeerSession()
+        {
+            lock (_gate)
+                return _sessions.Count > 0;
+        }
+
+        /// <summary>Sends to one session per connected peer (the owner's first, eager push).</summary>
+        private void Broadcast(byte[] encoded, string? exceptPeer)
+        {
+            foreach (var peer in _sessions.Keys)
+            {
+                if (peer != exceptPeer)
+                    PreferredSession(peer)?.SendEncoded(encoded);
+            }
+        }
+
+        /// <summary>Forwards news to a few random connected peers: epidemic relay beyond the full mesh.</summary>
+        private void Relay(byte[] encoded, string exceptPeer)
+        {
+            var candidates = _sessions.Keys.Where(p => p != exceptPeer).ToList();
+            var fanout = RelayFanout();
+            for (var i = 0; i < fanout && candidates.Count > 0; i++)
+            {
+                var pick = _random.Next(candidates.Count);
+                PreferredSession(candidates[pick])?.SendEncoded(encoded);
+                candidates.RemoveAt(pick);
+            }
+        }
+
+        /// <summary>
+        /// Zero when this node is connected to every live member (its own push reaches everyone); otherwise enough
+        /// relay hops for an epidemic to cover the network with high probability.
+        /// </summary>
+        private byte InitialRelayBudget()
+        {
+            var live = _members.All.Count(m => !m.IsDeparted) - 1;
+            var connected = _sessions.Count;
+            if (connected >= live)
+                return 0;
+            return (byte)Math.Min(8, Math.Ceiling(Math.Log(live + 1, 2)));
+        }
+
+        private int RelayFanout() => Math.Max(3, (int)Math.Ceiling(Math.Log(_members.Count + 1)));
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using DistributedState.Events;
+using DistributedState.Internal;
+using DistributedState.Membership;
+using DistributedState.Protocol;
+using DistributedState.Security;
+using DistributedState.State;
+using DistributedState.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DistributedState
+{
+    // The node's fields and the few helpers every concern uses. One lock (_gate) guards members, state and the
+    // session registry; work under it never blocks: sends only enqueue, events only enqueue.
+    public sealed partial class DsnNode
+    {
+        private const int Starting = 0;
+        private const int Running = 1;
+        private const int Stopping = 2;
+        private const int Stopped = 3;
+
+        private readonly DsnNodeOptions _options;
+        private readonly ILogger _logger;
+        private readonly IDsnTransport _transport;
+        private readonly IdentityKey _identity;
+        private readonly byte[] _networkKey;
+        private readonly ProtocolLimits _limits;
+        private readonly object _gate = new object();
+        private readonly MemberTable _members;
+        private readonly Dictionary<string, OwnerState> _owners = new Dictionary<string, OwnerState>(StringComparer.Ordinal);
+        private readonly OwnerState _own;
+        private readonly HybridClock _clock = new HybridClock();
+        private readonly Counters _counters = new Counters();
+        private readonly EventDispatcher _events;
+        private readonly ChangeSignal _changed = new ChangeSignal();
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly Stopwatch _monotonic = Stopwatch.StartNew();
+        private readonly Random _random = new Random();
+        private IDsnListener? _listener;
+        private DsnEndpoint? _advertised;
+        private AliveRecord? _selfAlive;
+        private long _incarnation;
+        private int _lifecycle = Starting;
+
+        private DsnNode(DsnNodeOptions options, ILoggerFactory? loggerFactory)
+        {
+            _options = options;
+            NodeId = options.NodeId;
+            _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("DistributedState.Node." + NodeId);
+            _transport = options.Transport ?? TcpTransport.Instance;
+            _networkKey = options.NetworkKey!.Bytes;
+            _limits = new ProtocolLimits(options.MaxValueBytes, options.MaxMessageBytes);
+            _members = new MemberTable(options.AllowedNodes);
+            _identity = LoadIdentity(options);
+            _own = new OwnerState(NodeId);
+            _owners[NodeId] = _own;
+            _events = new EventDispatcher(options.EventQueueCapacity, _logger, () => _counters.Add("events.dropped"));
+        }
+
+        private long MonotonicMs => _monotonic.ElapsedMilliseconds;
+
+        private static IdentityKey LoadIdentity(DsnNodeOptions options)
+        {
+            if (!options.PersistIdentity)
+                return IdentityKey.Create();
+            var path = options.IdentityPath ?? IdentityKey.DefaultPath(options.NodeId);
+            return IdentityKey.LoadOrCreate(path);
+        }
+
+        private DsnPeer ToPeer(Member member) => new DsnPeer(member.NodeId, member.EndPoint, member.Status, member.LastChange,
+            _owners.TryGetValue(member.NodeId, out var owner) ? owner.KeyCount : 0, member.Incarnation, member.PublicKeyHex,
+            member.NodeId == NodeId);
+
+        private void EnsureRunning()
+        {
+            var state = Volatile.Read(ref _lifecycle);
+            if (state != Running && state != Starting)
+                throw new InvalidOperationException($"The node '{NodeId}' has stopped; start a new node to write or send.");
+        }
+
+        /// <summary>Applies local writes at once, raises their events, and wakes the flusher. Returns the keys changed.</summary>
+        private int WriteOwnState(List<KeyValuePair<string, string?>> writes)
+        {
+            EnsureRunning();
+            var changes = new List<StateChange>();
+            lock (_gate)
+            {
+                long size = _own.LiveBytes;
+                var seen = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var write in writes)
+                    seen[write.Key] = write.Value;
+                foreach (var write in seen)
+                    size += _own.SizeAfter(write.Key, write.Value) - _own.LiveBytes;
+                if (size > _options.MaxStateBytes)
+                    throw new DsnStateFullException(size, _options.MaxStateBytes);
+
+                var applied = 0;
+                foreach (var write in seen)
+                {
+                    if (write.Value is null && _own.Get(write.Key) is null)
+                        continue;
+                    _own.WriteLocal(write.Key, write.Value, _clock.Next(), changes);
+                    applied++;
+                }
+
+                RaiseStateChanges(changes);
+                if (applied > 0)
+                    _flushSignal.Release();
+                return applied;
+            }
+        }
+
+        /// <summary>Queues StateChanged events; call under the lock so events keep the order of changes.</summary>
+        private void RaiseStateChanges(List<StateChange> changes)
+        {
+            if (changes.Count == 0)
+                return;
+            foreach (var change in changes)
+            {
+                var args = new DsnStateChangedEventArgs(change.Owner, change.Key, change.OldValue, change.NewValue, change.Version);
+                _events.Post(() => StateChanged?.Invoke(this, args));
+            }
+
+            _changed.Pulse();
+        }
+
+        private void RaisePeerJoined(Member member)
+        {
+            var args = new DsnPeerEventArgs(ToPeer(member));
+            _events.Post(() => PeerJoined?.Invoke(this, args));
+            _changed.Pulse();
+        }
+
+        private void RaisePeerStatusChanged(Member member, DsnPeerStatus oldStatus)
+        {
+            if (oldStatus == member.Status)
+                return;
+            var args = new DsnPeerStatusEventArgs(ToPeer(member), oldStatus);
+            _logger.LogInformation("Member {Peer} is now {Status} (was {Old}).", member.NodeId, member.Status, oldStatus);
+            _events.Post(() => PeerStatusChanged?.Invoke(this, args));
+            _changed.Pulse();
+        }
+
+        private void RaiseDataReceived(string sender, byte[] data)
+        {
+            var args = new DsnDataReceivedEventArgs(sender, data, DateTimeOffset.UtcNow);
+            _events.Post(() => DataReceived?.Invoke(this, args));
+        }
+
+        /// <summary>Runs a background loop, logging (not throwing) anything unexpected, until the node stops.</summary>
+        private Task RunLoop(string name, Func<CancellationToken, Task> loop) => Task.Run(async () =>
+        {
+            try
+            {
+                await loop(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception error)
+            {
+                _logger.LogError(error, "The {Loop} loop of {Node} failed.", name, NodeId);
+            }
+        });
+    }
+}

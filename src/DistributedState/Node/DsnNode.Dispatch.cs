@@ -1,0 +1,48 @@
+using DistributedState.Protocol;
+using DistributedState.Transport;
+
+namespace DistributedState
+{
+    // Where every message from a session goes. Runs on the session's reader, one message at a time, in order.
+    public sealed partial class DsnNode
+    {
+        private void OnMessage(PeerSession session, Message message)
+        {
+            _counters.Add("messages.received." + message.Type);
+            switch (message)
+            {
+                case PingMessage ping:
+                    HandlePing(session, ping);
+                    break;
+                case AckMessage ack:
+                    HandleAck(session, ack);
+                    break;
+                case PingRequestMessage request:
+                    HandlePingRequest(session, request);
+                    break;
+                case MembersMessage members:
+                    lock (_gate)
+                        ApplyMembers(session.PeerId, members, originate: false);
+                    break;
+                case PushMessage push:
+                    HandlePush(session, push);
+                    break;
+                case SyncMessage sync:
+                    HandleSync(session, sync);
+                    break;
+                case DigestMessage digest:
+                    HandleDigest(session, digest);
+                    break;
+                case DigestDoneMessage done:
+                    HandleDigestDone(session, done);
+                    break;
+                case DirectMessage direct:
+                    HandleDirect(session, direct);
+                    break;
+                case DirectAckMessage directAck:
+                    HandleDirectAck(directAck);
+                    break;
+            }
+        }
+    }
+}

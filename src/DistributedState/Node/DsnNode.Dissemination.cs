@@ -1,0 +1,234 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DistributedState.Internal;
+using DistributedState.Protocol;
+using DistributedState.State;
+using DistributedState.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState
+{
+    // Getting state changes out: local writes are signed in batches and pushed to every connected peer;
+    // received batches are checked, applied and, beyond the full mesh, relayed.
+    public sealed partial class DsnNode
+    {
+        /// <summary>Batches are signed at most this often; writes in between coalesce into the next batch.</summary>
+        private const int MinFlushSpacingMs = 2;
+        private readonly SemaphoreSlim _flushSignal = new SemaphoreSlim(0);
+
+        private async Task FlushLoopAsync(CancellationToken token)
+        {
+            long lastFlush = -MinFlushSpacingMs;
+            while (!token.IsCancellationRequested)
+            {
+                await _flushSignal.WaitAsync(token).ConfigureAwait(false);
+                while (_flushSignal.Wait(0))
+                {
+                    // Many writes, one flush.
+                }
+
+                await WhenThawed().ConfigureAwait(false);
+                var since = MonotonicMs - lastFlush;
+                if (since < MinFlushSpacingMs)
+                    await Task.Delay((int)(MinFlushSpacingMs - since), token).ConfigureAwait(false);
+                FlushPendingWrites();
+                lastFlush = MonotonicMs;
+            }
+        }
+
+        /// <summary>Signs what was written since the last flush (one signature per batch, not per write) and pushes it.</summary>
+        private void FlushPendingWrites()
+        {
+            List<BatchEntry> entries;
+            long epoch;
+            long baseVersion;
+            lock (_gate)
+            {
+                if (!_own.HasPendingWrites)
+                    return;
+                entries = _own.TakePendingWrites();
+                epoch = _own.Epoch;
+                baseVersion = _own.Version;
+            }
+
+            entries.Sort((a, b) => a.Version.CompareTo(b.Version));
+            var batches = new List<SignedBatch>();
+            foreach (var chunk in SplitBySize(entries))
+            {
+                var version = chunk.Count > 0 ? chunk[chunk.Count - 1].Version : baseVersion;
+                batches.Add(SignedBatch.Create(_identity, NodeId, epoch, baseVersion, version, chunk));
+                baseVersion = version;
+            }
+
+            lock (_gate)
+            {
+                if (_own.Epoch != epoch)
+                    return; // rebased while signing: every live entry is pending again under the new epoch
+                var budget = InitialRelayBudget();
+                foreach (var batch in batches)
+                {
+                    _own.AttachOwnBatch(batch);
+                    Broadcast(MessageCodec.Encode(new PushMessage(budget, new[] { batch })), null);
+                }
+            }
+
+            _counters.Add("batches.signed", batches.Count);
+            _changed.Pulse();
+        }
+
+        /// <summary>Keeps every batch within one frame: at most one maximal value's worth of entries each.</summary>
+        private IEnumerable<List<BatchEntry>> SplitBySize(List<BatchEntry> entries)
+        {
+            var chunk = new List<BatchEntry>();
+            long size = 0;
+            foreach (var entry in entries)
+            {
+                var entrySize = 32 + 4L * entry.Key.Length + 3L * (entry.Value?.Length ?? 0);
+                if (chunk.Count > 0 && size + entrySize > _limits.MaxValueBytes)
+                {
+                    yield return chunk;
+                    chunk = new List<BatchEntry>();
+                    size = 0;
+                }
+
+                chunk.Add(entry);
+                size += entrySize;
+            }
+
+            yield return chunk;
+        }
+
+        private void HandlePush(PeerSession session, PushMessage push)
+        {
+            foreach (var batch in push.Batches)
+            {
+                if (!TryApplyBatches(session, batch.Owner, new[] { batch }, syncFrom: null))
+                    continue;
+                if (push.RelayBudget > 0)
+                {
+                    lock (_gate)
+                        Relay(MessageCodec.Encode(new PushMessage((byte)(push.RelayBudget - 1), new[] { batch })), session.PeerId);
+                }
+            }
+        }
+
+        private void HandleSync(PeerSession session, SyncMessage sync) =>
+            TryApplyBatches(session, sync.Owner, sync.Batches, sync.FromVersion);
+
+        /// <summary>
+        /// Checks and applies batches of one owner: a push (one batch extending the chain) or a sync answer (a
+        /// complete set given <paramref name="syncFrom"/>). Signatures are verified outside the lock, and only for
+        /// batches that would change something. Returns true when state changed.
+        /// </summary>
+        private bool TryApplyBatches(PeerSession session, string owner, IReadOnlyList<SignedBatch> batches, long? syncFrom)
+        {
+            if (owner == NodeId)
+            {
+                foreach (var batch in batches)
+                    ConsiderOwnBatchFromNetwork(batch);
+                return false;
+            }
+
+            Security.SignatureVerifier verifier;
+            lock (_gate)
+            {
+                if (!_members.TryGet(owner, out var member) || !_owners.TryGetValue(owner, out var state))
+                {
+                    _counters.Add("batches.rejected.unknown_owner");
+                    RequestDigest(session);
+                    return false;
+                }
+
+                if (syncFrom is null)
+                {
+                    var fit = state.Classify(batches[0]);
+                    if (fit == BatchFit.Gap)
+                    {
+                        _counters.Add("batches.gap");
+                        RequestDigest(session);
+                    }
+
+                    if (fit != BatchFit.Applicable)
+                    {
+                        _counters.Add("batches.duplicate");
+                        return false;
+                    }
+                }
+
+                verifier = member.Verifier;
+            }
+
+            foreach (var batch in batches)
+            {
+                if (!batch.IsSignedBy(verifier))
+                {
+                    _counters.Add("batches.rejected.bad_signature");
+                    _logger.LogWarning("Dropped a state batch for {Owner} relayed by {Peer}: its signature is not the owner's.", owner, session.PeerId);
+                    return false;
+                }
+
+                foreach (var entry in batch.Entries)
+                {
+                    if (NameRules.KeyProblem(entry.Key) is not null || (entry.Value is not null && NameRules.ValueProblem(entry.Value, _options.MaxValueBytes) is not null))
+                    {
+                        _counters.Add("batches.rejected.invalid_entry");
+                        return false;
+                    }
+                }
+            }
+
+            _counters.Add("batches.verified", batches.Count);
+            var changes = new List<StateChange>();
+            lock (_gate)
+            {
+                if (!_members.TryGet(owner, out var member) || member.Verifier != verifier || !_owners.TryGetValue(owner, out var state))
+                    return false; // the owner was rebound or reaped meanwhile
+                if (syncFrom is null)
+                {
+                    if (state.Classify(batches[0]) != BatchFit.Applicable)
+                        return false;
+                    state.Apply(batches[0], changes);
+                }
+                else if (!state.ApplySync(batches, syncFrom.Value, changes))
+                {
+                    _counters.Add("sync.unfit");
+                    return false;
+                }
+
+                RaiseStateChanges(changes);
+                _changed.Pulse();
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// A batch of this node's own state came back from the network. If an earlier run of this node wrote
+        /// versions at or above this run's epoch (its clock was behind), start a new epoch above them, so this
+        /// run's writes win and versions never go backwards.
+        /// </summary>
+        private void ConsiderOwnBatchFromNetwork(SignedBatch batch)
+        {
+            lock (_gate)
+            {
+                if (batch.Epoch == _own.Epoch || batch.Version < _own.Epoch)
+                    return;
+                if (!_members.TryGet(NodeId, out var self) || !batch.IsSignedBy(self.Verifier))
+                {
+                    _counters.Add("batches.rejected.bad_signature");
+                    return;
+                }
+
+                _clock.Observe(batch.Version);
+                _own.BeginEpoch(_clock.Next(), _clock.Next);
+                _counters.Add("state.rebased");
+                _logger.LogInformation("Node {Node} found versions of an earlier run at or above its own; it starts a new epoch above them.", NodeId);
+            }
+
+            _flushSignal.Release();
+        }
+    }
+}

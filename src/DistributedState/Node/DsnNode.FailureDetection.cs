@@ -1,0 +1,330 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DistributedState.Membership;
+using DistributedState.Protocol;
+using DistributedState.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState
+{
+    // SWIM failure detection with Lifeguard's shrinking suspicion timeout, plus the housekeeping that runs on the
+    // same tick: dialling members we have no connection to, closing duplicate connections, reaping departed members.
+    public sealed partial class DsnNode
+    {
+        private const int TickMs = 25;
+        private const int IndirectProbes = 3;
+        private const int ExpectedConfirmations = 3;
+        private readonly Dictionary<uint, TaskCompletionSource<bool>> _probes = new Dictionary<uint, TaskCompletionSource<bool>>();
+        private readonly Dictionary<uint, (PeerSession Requester, uint ProbeId, long ExpiresAt)> _relayedProbes =
+            new Dictionary<uint, (PeerSession, uint, long)>();
+        private readonly Dictionary<string, long> _unconnectedSince = new Dictionary<string, long>(StringComparer.Ordinal);
+        private readonly List<string> _probeOrder = new List<string>();
+        private int _probeIndex;
+        private uint _nextProbeId;
+
+        private async Task MaintenanceLoopAsync(CancellationToken token)
+        {
+            long nextProbe = 0, nextHousekeeping = 0, nextFailedRetry = 0;
+            while (!token.IsCancellationRequested)
+            {
+                await Task.Delay(TickMs, token).ConfigureAwait(false);
+                await WhenThawed().ConfigureAwait(false);
+                var now = MonotonicMs;
+                if (now >= nextProbe)
+                {
+                    nextProbe = now + (long)_options.ProbeInterval.TotalMilliseconds;
+                    var target = NextProbeTarget();
+                    if (target is not null)
+                        _ = ProbeAsync(target, afterDisconnect: false);
+                }
+
+                List<Member> toDial;
+                lock (_gate)
+                {
+                    ExpireSuspicions(now);
+                    if (now < nextHousekeeping)
+                        continue;
+                    nextHousekeeping = now + 250;
+                    CloseDuplicateSessions();
+                    ReapDeparted(now);
+                    ExpireRelayedProbes(now);
+                    toDial = MembersToDial(now);
+                    if (now >= nextFailedRetry)
+                    {
+                        // Failed members may be behind a healed partition: try one now and then (serf's reconnect).
+                        nextFailedRetry = now + 2000;
+                        var failed = _members.All.Where(m => m.Status == DsnPeerStatus.Failed).ToList();
+                        if (failed.Count > 0)
+                            toDial.Add(failed[_random.Next(failed.Count)]);
+                    }
+                }
+
+                foreach (var member in toDial)
+                    _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
+            }
+        }
+
+        private async Task DialQuietlyAsync(string nodeId, DsnEndpoint endpoint)
+        {
+            try
+            {
+                await GetOrDialAsync(nodeId, endpoint).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                _logger.LogDebug("Could not connect to {Peer} at {EndPoint}: {Reason}", nodeId, endpoint, error.Message);
+            }
+        }
+
+        /// <summary>
+        /// Live members without a connection, up to the connection cap. Of two members that learn of each other,
+        /// the one with the smaller NodeId dials first; the other dials too if nothing arrives within a second.
+        /// </summary>
+        private List<Member> MembersToDial(long now)
+        {
+            var result = new List<Member>();
+            var connected = _sessions.Count;
+            foreach (var member in _members.All)
+            {
+                if (member.NodeId == NodeId || member.Status != DsnPeerStatus.Alive || _sessions.ContainsKey(member.NodeId))
+                {
+                    _unconnectedSince.Remove(member.NodeId);
+                    continue;
+                }
+
+                if (connected + result.Count >= _options.MaxConnections || _dialing.ContainsKey(member.NodeId))
+                    continue;
+                if (!_unconnectedSince.TryGetValue(member.NodeId, out var since))
+                    _unconnectedSince[member.NodeId] = since = now;
+                if (string.CompareOrdinal(NodeId, member.NodeId) < 0 || now - since > 1000)
+                    result.Add(member);
+            }
+
+            return result;
+        }
+
+        /// <summary>Round-robin over a shuffled member list, as SWIM prescribes, so every member is probed in bounded time.</summary>
+        private string? NextProbeTarget()
+        {
+            lock (_gate)
+            {
+                for (var attempt = 0; attempt < 2; attempt++)
+                {
+                    while (_probeIndex < _probeOrder.Count)
+                    {
+                        var candidate = _probeOrder[_probeIndex++];
+                        if (_members.TryGet(candidate, out var member) && !member.IsDeparted)
+                            return candidate;
+                    }
+
+                    _probeOrder.Clear();
+                    _probeOrder.AddRange(_members.All.Where(m => m.NodeId != NodeId && !m.IsDeparted).Select(m => m.NodeId)
+                        .OrderBy(_ => _random.Next()));
+                    _probeIndex = 0;
+                }
+
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Probes a member: direct ping, then pings through up to three others, then suspicion. A refused
+        /// connection is a strong hint: the member is suspected at once (it still has the suspicion timeout to refute).
+        /// </summary>
+        private async Task ProbeAsync(string nodeId, bool afterDisconnect)
+        {
+            DsnEndpoint endpoint;
+            uint probeId;
+            var acked = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                if (!_members.TryGet(nodeId, out var member) || member.IsDeparted || nodeId == NodeId)
+                    return;
+                endpoint = member.EndPoint;
+                probeId = ++_nextProbeId;
+                _probes[probeId] = acked;
+            }
+
+            try
+            {
+                PeerSession session;
+                try
+                {
+                    session = await GetOrDialAsync(nodeId, endpoint).ConfigureAwait(false);
+                }
+                catch (Exception error)
+                {
+                    _logger.LogDebug("Probe of {Peer} could not connect: {Reason}", nodeId, error.Message);
+                    SuspectIfUnchanged(nodeId, afterDisconnect ? "its connection closed and it refuses new ones" : "it refuses connections");
+                    return;
+                }
+
+                lock (_gate)
+                    session.Send(new PingMessage(probeId, Summary()));
+                if (await CompletesWithin(acked.Task, _options.ProbeTimeout).ConfigureAwait(false))
+                    return;
+
+                lock (_gate)
+                {
+                    var helpers = _sessions.Keys.Where(p => p != nodeId && _members.TryGet(p, out var m) && m.Status == DsnPeerStatus.Alive)
+                        .OrderBy(_ => _random.Next()).Take(IndirectProbes).ToList();
+                    foreach (var helper in helpers)
+                        PreferredSession(helper)?.Send(new PingRequestMessage(probeId, nodeId));
+                }
+
+                if (await CompletesWithin(acked.Task, _options.ProbeTimeout).ConfigureAwait(false))
+                    return;
+                SuspectIfUnchanged(nodeId, $"no answer to direct and indirect probes within {2 * _options.ProbeTimeout.TotalMilliseconds:0} ms");
+            }
+            catch (Exception error) when (!(error is OperationCanceledException))
+            {
+                _logger.LogDebug(error, "Probe of {Peer} failed.", nodeId);
+            }
+            finally
+            {
+                lock (_gate)
+                    _probes.Remove(probeId);
+            }
+        }
+
+        private void SuspectIfUnchanged(string nodeId, string why)
+        {
+            if (!IsRunning)
+                return;
+            lock (_gate)
+            {
+                if (!_members.TryGet(nodeId, out var member) || member.IsDeparted)
+                    return;
+                if (member.Status == DsnPeerStatus.Alive)
+                {
+                    _logger.LogInformation("Suspecting {Peer}: {Why}.", nodeId, why);
+                    Accuse(member, AccusationKind.Suspect);
+                }
+                else if (member.Suspecters.Add(NodeId))
+                {
+                    // Already suspected by others: confirm it, which shortens everyone's suspicion timeout (Lifeguard).
+                    var accusation = new Accusation(AccusationKind.Suspect, nodeId, member.Incarnation, NodeId);
+                    Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), Array.Empty<AliveRecord>(), new[] { accusation }, Array.Empty<LeaveRecord>())), null);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Declares failed the suspects whose timeout passed. The timeout starts at a maximum and falls towards
+        /// multiplier × log10(members + 1) × probe interval (at least 1 s) as independent confirmations arrive.
+        /// </summary>
+        private void ExpireSuspicions(long now)
+        {
+            List<Member>? expired = null;
+            var minimum = Math.Max(1000, _options.SuspicionMultiplier * Math.Log10(_members.Count + 1) * _options.ProbeInterval.TotalMilliseconds);
+            var maximum = 3 * minimum;
+            foreach (var member in _members.All)
+            {
+                if (member.Status != DsnPeerStatus.Suspect)
+                    continue;
+                var confirmations = Math.Max(0, member.Suspecters.Count - 1);
+                var fraction = Math.Log(Math.Min(confirmations, ExpectedConfirmations) + 1) / Math.Log(ExpectedConfirmations + 1);
+                var timeout = maximum - (maximum - minimum) * fraction;
+                if (now - member.SuspectedAt >= timeout)
+                    (expired ??= new List<Member>()).Add(member);
+            }
+
+            if (expired is null)
+                return;
+            foreach (var member in expired)
+            {
+                _logger.LogInformation("Declaring {Peer} failed: it did not refute the suspicion in time.", member.NodeId);
+                Accuse(member, AccusationKind.Failed);
+            }
+        }
+
+        private void ReapDeparted(long now)
+        {
+            var cutoff = DateTimeOffset.UtcNow - _options.DepartedRetention;
+            var reap = _members.All.Where(m => m.IsDeparted && m.LastChange < cutoff).ToList();
+            foreach (var member in reap)
+            {
+                _reaped[member.NodeId] = (Math.Max(member.Incarnation, member.Alive.Incarnation), now + (long)_options.DepartedRetention.TotalMilliseconds);
+                _members.Remove(member.NodeId);
+                _owners.Remove(member.NodeId);
+                _logger.LogInformation("Forgot {Peer} and its state: departed longer than the retention period.", member.NodeId);
+            }
+
+            foreach (var expired in _reaped.Where(r => r.Value.UntilMs < now).Select(r => r.Key).ToList())
+                _reaped.Remove(expired);
+            if (reap.Count > 0)
+                _changed.Pulse();
+        }
+
+        private void HandlePing(PeerSession session, PingMessage ping)
+        {
+            lock (_gate)
+                session.Send(new AckMessage(ping.ProbeId, Summary()));
+        }
+
+        private void HandleAck(PeerSession session, AckMessage ack)
+        {
+            lock (_gate)
+            {
+                if (_probes.TryGetValue(ack.ProbeId, out var probe))
+                {
+                    probe.TrySetResult(true);
+                    if (ack.Summary != 0 && ack.Summary != Summary())
+                        RequestDigest(session);
+                }
+                else if (_relayedProbes.TryGetValue(ack.ProbeId, out var relayed))
+                {
+                    _relayedProbes.Remove(ack.ProbeId);
+                    relayed.Requester.Send(new AckMessage(relayed.ProbeId, 0));
+                }
+            }
+        }
+
+        /// <summary>Probes a member on another's behalf and relays the ack (SWIM's indirect probe).</summary>
+        private void HandlePingRequest(PeerSession session, PingRequestMessage request)
+        {
+            DsnEndpoint endpoint;
+            uint probeId;
+            lock (_gate)
+            {
+                if (!_members.TryGet(request.Target, out var target) || target.IsDeparted || request.Target == NodeId)
+                    return;
+                endpoint = target.EndPoint;
+                probeId = ++_nextProbeId;
+                _relayedProbes[probeId] = (session, request.ProbeId, MonotonicMs + 4 * (long)_options.ProbeTimeout.TotalMilliseconds);
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var targetSession = await GetOrDialAsync(request.Target, endpoint).ConfigureAwait(false);
+                    targetSession.Send(new PingMessage(probeId, 0));
+                }
+                catch (Exception error)
+                {
+                    _logger.LogDebug("Indirect probe of {Peer} could not connect: {Reason}", request.Target, error.Message);
+                }
+            });
+        }
+
+        private void ExpireRelayedProbes(long now)
+        {
+            foreach (var expired in _relayedProbes.Where(p => p.Value.ExpiresAt < now).Select(p => p.Key).ToList())
+                _relayedProbes.Remove(expired);
+        }
+
+        private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout)
+        {
+            if (task.IsCompleted)
+                return true;
+            using var cancel = new CancellationTokenSource();
+            var finished = await Task.WhenAny(task, Task.Delay(timeout, cancel.Token)).ConfigureAwait(false);
+            cancel.Cancel();
+            return finished == task;
+        }
+    }
+}

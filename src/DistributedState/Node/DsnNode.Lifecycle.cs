@@ -1,0 +1,233 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using DistributedState.Protocol;
+using DistributedState.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState
+{
+    // Start, join, stop; and the test hooks that make a node crash or freeze.
+    public sealed partial class DsnNode
+    {
+        private readonly List<Task> _loops = new List<Task>();
+        private volatile TaskCompletionSource<bool>? _frozen;
+
+        private async Task RunStartAsync(CancellationToken cancellationToken)
+        {
+            _listener = await _transport.ListenAsync(_options.BindAddress, _options.Port, cancellationToken).ConfigureAwait(false);
+            _advertised = new DsnEndpoint(AdvertisedHost(), _listener.LocalEndPoint.Port);
+            _incarnation = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            lock (_gate)
+            {
+                _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised.Host, _advertised.Port);
+                _members.AddSelf(_selfAlive, DateTimeOffset.UtcNow);
+                _own.BeginEpoch(_clock.Next(), _clock.Next);
+            }
+
+            _loops.Add(RunLoop("accept", AcceptLoopAsync));
+            _loops.Add(RunLoop("flush", FlushLoopAsync));
+            _loops.Add(RunLoop("maintenance", MaintenanceLoopAsync));
+            _flushSignal.Release();
+            Volatile.Write(ref _lifecycle, Running);
+            _logger.LogInformation("Node {Node} listening on {EndPoint}, advertised as {Advertised}.", NodeId, _listener.LocalEndPoint, _advertised);
+
+            var bootstrap = _options.BootstrapNodes.Where(e => !IsSelf(e)).ToList();
+            if (bootstrap.Count == 0)
+                return;
+
+            var attempts = await JoinAnyAsync(bootstrap, cancellationToken).ConfigureAwait(false);
+            if (attempts is null)
+                return;
+            if (!_options.RetryJoinInBackground)
+                throw new DsnJoinException(attempts);
+
+            _logger.LogWarning("Node {Node} started alone; it keeps retrying the bootstrap list: {Attempts}", NodeId, string.Join("; ", attempts));
+            _loops.Add(RunLoop("retry-join", token => RetryJoinLoopAsync(bootstrap, token)));
+        }
+
+        /// <summary>Joins through the first bootstrap that admits this node; null on success, else every attempt.</summary>
+        private async Task<List<DsnJoinAttempt>?> JoinAnyAsync(IReadOnlyList<DsnEndpoint> bootstrap, CancellationToken cancellationToken)
+        {
+            var attempts = new List<DsnJoinAttempt>();
+            foreach (var endpoint in bootstrap)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var problem = await TryJoinThroughAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                if (problem is null)
+                {
+                    _logger.LogInformation("Node {Node} joined through {Bootstrap}.", NodeId, endpoint);
+                    return null;
+                }
+
+                _logger.LogWarning("Joining through {Bootstrap} failed: {Reason}", endpoint, problem);
+                attempts.Add(new DsnJoinAttempt(endpoint, problem));
+            }
+
+            return attempts;
+        }
+
+        /// <summary>Connects, authenticates, and waits until the bootstrap has sent everything this node lacks.</summary>
+        private async Task<string?> TryJoinThroughAsync(DsnEndpoint endpoint, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+            timeout.CancelAfter(_options.JoinTimeout);
+            PeerSession session;
+            try
+            {
+                session = await ConnectAsync(endpoint, expectedNodeId: null, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return $"no answer within the join timeout ({_options.JoinTimeout.TotalSeconds:0.###} s)";
+            }
+            catch (Exception error)
+            {
+                return error.Message;
+            }
+
+            try
+            {
+                await ExchangeDigestAsync(session, timeout.Token).ConfigureAwait(false);
+                return null;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return $"the bootstrap did not send the network's state within the join timeout ({_options.JoinTimeout.TotalSeconds:0.###} s)";
+            }
+            catch (Exception error)
+            {
+                return error.Message;
+            }
+        }
+
+        private async Task RetryJoinLoopAsync(IReadOnlyList<DsnEndpoint> bootstrap, CancellationToken token)
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await Task.Delay(_options.RetryJoinInterval, token).ConfigureAwait(false);
+                if (HasAnyPeerSession())
+                    return; // somebody found us, or an earlier retry worked
+                if (await JoinAnyAsync(bootstrap, token).ConfigureAwait(false) is null)
+                    return;
+            }
+        }
+
+        private bool IsSelf(DsnEndpoint endpoint)
+        {
+            if (endpoint.Port != _advertised!.Port)
+                return false;
+            if (string.Equals(endpoint.Host, _advertised.Host, StringComparison.OrdinalIgnoreCase))
+                return true;
+            return IPAddress.TryParse(endpoint.Host, out var address)
+                && (address.Equals(_listener!.LocalEndPoint.Address) || (IPAddress.IsLoopback(address) && IsAnyOrLoopback(_listener.LocalEndPoint.Address)));
+        }
+
+        private static bool IsAnyOrLoopback(IPAddress address) =>
+            IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+        private string AdvertisedHost()
+        {
+            if (_options.AdvertiseAddress is not null)
+                return _options.AdvertiseAddress.Trim();
+            var bound = _options.BindAddress;
+            if (!bound.Equals(IPAddress.Any) && !bound.Equals(IPAddress.IPv6Any))
+                return bound.ToString();
+            try
+            {
+                var candidate = NetworkInterface.GetAllNetworkInterfaces()
+                    .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+                    .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                    .Select(a => a.Address)
+                    .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+                if (candidate is not null)
+                    return candidate.ToString();
+            }
+            catch (NetworkInformationException)
+            {
+                // No interface list on this platform: fall back to loopback below.
+            }
+
+            return IPAddress.Loopback.ToString();
+        }
+
+        /// <summary>
+        /// Graceful: a signed leave goes to every peer first, so they mark this node Left at once rather than
+        /// suspecting it. Otherwise (a failed start, or the crash test hook) sockets just close.
+        /// </summary>
+        private async Task ShutdownAsync(bool graceful)
+        {
+            var previous = Interlocked.Exchange(ref _lifecycle, Stopping);
+            if (previous == Stopping || previous == Stopped)
+            {
+                while (Volatile.Read(ref _lifecycle) != Stopped)
+                    await Task.Delay(5).ConfigureAwait(false);
+                return;
+            }
+
+            _frozen?.TrySetResult(true);
+            List<PeerSession> sessions;
+            lock (_gate)
+                sessions = AllSessions();
+            if (graceful && previous == Running)
+                await AnnounceLeaveAsync(sessions).ConfigureAwait(false);
+
+            _stopping.Cancel();
+            _listener?.Dispose();
+            foreach (var session in sessions)
+                session.Close("this node stopped");
+            FailPendingSends("the local node stopped");
+            try
+            {
+                await Task.WhenAll(_loops).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                _logger.LogDebug(error, "A loop ended with an error during shutdown.");
+            }
+
+            await _events.CompleteAsync().ConfigureAwait(false);
+            _identity.Dispose();
+            Volatile.Write(ref _lifecycle, Stopped);
+            _changed.Pulse();
+            _logger.LogInformation("Node {Node} stopped{How}.", NodeId, graceful ? "" : " abruptly");
+        }
+
+        private async Task AnnounceLeaveAsync(List<PeerSession> sessions)
+        {
+            byte[] encoded;
+            lock (_gate)
+            {
+                var leave = LeaveRecord.Create(_identity, NodeId, _incarnation);
+                encoded = MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), Array.Empty<AliveRecord>(), Array.Empty<Accusation>(), new[] { leave }));
+            }
+
+            // Every session, not one per peer: a peer must hear the leave before any of its connections closes.
+            foreach (var session in sessions)
+                session.SendEncoded(encoded);
+            await Task.WhenAll(sessions.Select(s => s.DrainAsync(TimeSpan.FromMilliseconds(500)))).ConfigureAwait(false);
+        }
+
+        /// <summary>Test hook: the node vanishes as a killed process would — no leave, sockets closed.</summary>
+        internal Task CrashAsync() => ShutdownAsync(graceful: false);
+
+        /// <summary>Test hook: the node stops reading, writing and probing, its sockets open (SIGSTOP).</summary>
+        internal void Freeze() => _frozen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Test hook: a frozen node resumes.</summary>
+        internal void Thaw()
+        {
+            var frozen = _frozen;
+            _frozen = null;
+            frozen?.TrySetResult(true);
+        }
+
+        /// <summary>Completes at once unless the node is frozen.</summary>
+        private Task WhenThawed() => _frozen?.Task ?? Task.CompletedTask;
+    }
+}

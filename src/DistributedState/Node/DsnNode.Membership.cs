@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using DistributedState.Membership;
+using DistributedState.Protocol;
+using DistributedState.State;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState
+{
+    // Applying membership news (alive, suspect, failed, left), refuting accusations against this node, and
+    // handing news on. Everything here runs under _gate.
+    public sealed partial class DsnNode
+    {
+        /// <summary>Reaped members: NodeId → (incarnation, until when its old statements are ignored).</summary>
+        private readonly Dictionary<string, (long Incarnation, long UntilMs)> _reaped = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Applies a membership message. News is handed on: to every peer when this node is the first to hear it
+        /// (<paramref name="originate"/>), otherwise to a few peers while the message's relay budget lasts.
+        /// </summary>
+        private void ApplyMembers(string? fromPeer, MembersMessage message, bool originate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var monotonic = MonotonicMs;
+            var alive = new List<AliveRecord>();
+            var accusations = new List<Accusation>();
+            var leaves = new List<LeaveRecord>();
+
+            foreach (var record in message.Alive)
+            {
+                if (record.NodeId == NodeId)
+                {
+                    ConsiderStatementAboutSelf(record.Incarnation, record.PublicKey, strictlyNewer: true);
+                    continue;
+                }
+
+                if (_reaped.TryGetValue(record.NodeId, out var reaped) && record.Incarnation <= reaped.Incarnation)
+                    continue;
+                var update = _members.ApplyAlive(record, now, monotonic);
+                switch (update.Kind)
+                {
+                    case MemberUpdateKind.Rejected:
+                        Reject(update);
+                        break;
+                    case MemberUpdateKind.Joined:
+                        _reaped.Remove(record.NodeId);
+                        if (!_owners.ContainsKey(record.NodeId))
+                            _owners[record.NodeId] = new OwnerState(record.NodeId);
+                        _logger.LogInformation("Member {Peer} joined at {EndPoint}.", record.NodeId, update.Member!.EndPoint);
+                        RaisePeerJoined(update.Member);
+                        break;
+                    case MemberUpdateKind.Rebound:
+                        var removed = new List<StateChange>();
+                        if (_owners.TryGetValue(record.NodeId, out var old))
+                        {
+                            foreach (var (key, value, _) in old.Snapshot())
+                                removed.Add(new StateChange(record.NodeId, key, value, null, 0));
+                        }
+
+                        _owners[record.NodeId] = new OwnerState(record.NodeId);
+                        _logger.LogWarning("Member {Peer} came back with a new identity key; its previous state was dropped.", record.NodeId);
+                        RaiseStateChanges(removed);
+                        RaisePeerStatusChanged(update.Member!, update.OldStatus);
+                        break;
+                    case MemberUpdateKind.StatusChanged:
+                        RaisePeerStatusChanged(update.Member!, update.OldStatus);
+                        break;
+                }
+
+                if (update.IsNews)
+                    alive.Add(record);
+            }
+
+            foreach (var accusation in message.Accusations)
+            {
+                if (accusation.NodeId == NodeId)
+                {
+                    if (accusation.Incarnation >= _incarnation)
+                        Refute(accusation.Incarnation, $"{accusation.Reporter} reported it {accusation.Kind}");
+                    continue;
+                }
+
+                var update = _members.ApplyAccusation(accusation, now, monotonic);
+                if (update.Kind == MemberUpdateKind.StatusChanged)
+                {
+                    RaisePeerStatusChanged(update.Member!, update.OldStatus);
+                    if (update.Member!.Status == DsnPeerStatus.Failed)
+                        CloseSessionsTo(accusation.NodeId, "declared failed");
+                }
+
+                if (update.IsNews)
+                    accusations.Add(accusation);
+            }
+
+            foreach (var leave in message.Leaves)
+            {
+                if (leave.NodeId == NodeId)
+                {
+                    if (leave.Incarnation >= _incarnation && leave.IsSignedBy(_members.TryGet(NodeId, out var self) ? self.Verifier : throw new InvalidOperationException()))
+                        Refute(leave.Incarnation, "a leave of an earlier run of this node is circulating");
+                    continue;
+                }
+
+                var update = _members.ApplyLeave(leave, now, monotonic);
+                if (update.Kind == MemberUpdateKind.Rejected)
+                {
+                    Reject(update);
+                }
+                else if (update.Kind == MemberUpdateKind.StatusChanged)
+                {
+                    RaisePeerStatusChanged(update.Member!, update.OldStatus);
+                    CloseSessionsTo(leave.NodeId, "the peer left");
+                    leaves.Add(leave);
+                }
+            }
+
+            if (alive.Count + accusations.Count + leaves.Count == 0)
+                return;
+            if (originate)
+            {
+                Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), alive, accusations, leaves)), fromPeer);
+            }
+            else if (message.RelayBudget > 0 && fromPeer is not null)
+            {
+                Relay(MessageCodec.Encode(new MembersMessage((byte)(message.RelayBudget - 1), alive, accusations, leaves)), fromPeer);
+            }
+        }
+
+        /// <summary>Originates a statement this node made itself (a suspicion, a failure) and tells every peer.</summary>
+        private void Accuse(Member member, AccusationKind kind)
+        {
+            var accusation = new Accusation(kind, member.NodeId, member.Incarnation, NodeId);
+            ApplyMembers(null, new MembersMessage(0, Array.Empty<AliveRecord>(), new[] { accusation }, Array.Empty<LeaveRecord>()), originate: true);
+        }
+
+        /// <summary>
+        /// A peer holds a view of this node at <paramref name="incarnation"/>: if it is as new as ours and not our
+        /// current alive record (a suspicion, or an earlier run with a higher incarnation), refute it.
+        /// </summary>
+        private void ConsiderStatementAboutSelf(long incarnation, byte[] publicKey, bool strictlyNewer)
+        {
+            if (Internal.Hex.Encode(publicKey) != _identity.PublicKeyHex)
+            {
+                _counters.Add("members.rejected.identity_conflict");
+                _logger.LogWarning("A statement claims this node's NodeId '{Node}' with a different identity key; ignored.", NodeId);
+                return;
+            }
+
+            if (strictlyNewer ? incarnation > _incarnation : incarnation >= _incarnation)
+                Refute(incarnation, "an earlier run of this node had a higher incarnation");
+        }
+
+        /// <summary>Proves this node is alive with a new, higher incarnation, and tells every peer.</summary>
+        private void Refute(long observedIncarnation, string why)
+        {
+            if (System.Threading.Volatile.Read(ref _lifecycle) >= Stopping)
+                return;
+            _incarnation = Math.Max(_incarnation, observedIncarnation) + 1;
+            _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised!.Host, _advertised.Port);
+            _members.RefreshSelf(_selfAlive, DateTimeOffset.UtcNow, MonotonicMs);
+            _counters.Add("members.refuted");
+            _logger.LogInformation("Node {Node} refutes ({Why}) with incarnation {Incarnation}.", NodeId, why, _incarnation);
+            Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), new[] { _selfAlive }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>())), null);
+        }
+
+        private void Reject(MemberUpdate update)
+        {
+            _counters.Add(update.Counter ?? "members.rejected");
+            _logger.LogWarning("Refused a membership statement: {Reason}.", update.Reason);
+        }
+    }
+}

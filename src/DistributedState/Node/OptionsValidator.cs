@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using DistributedState.Internal;
+
+namespace DistributedState
+{
+    /// <summary>Checks options before a node starts, with messages that say what is allowed.</summary>
+    internal static class OptionsValidator
+    {
+        /// <summary>Returns a private copy of valid options, or throws <see cref="ArgumentException"/>.</summary>
+        public static DsnNodeOptions Validate(DsnNodeOptions options)
+        {
+            var copy = options.Clone();
+            Require(NameRules.NodeIdProblem(copy.NodeId), nameof(DsnNodeOptions.NodeId));
+            if (copy.NetworkKey is null)
+                throw new ArgumentException("A network key is required (DsnNodeOptions.NetworkKey): create one with DsnNetworkKey.Generate() or New-DsnKey.", nameof(DsnNodeOptions.NetworkKey));
+            if (copy.Port < 0 || copy.Port > 65535)
+                throw new ArgumentException($"The port must be between 0 (any free port) and 65535; it was {copy.Port}.", nameof(DsnNodeOptions.Port));
+            if (copy.BindAddress is null)
+                throw new ArgumentException("A bind address is required (for example IPAddress.Any or IPAddress.Loopback).", nameof(DsnNodeOptions.BindAddress));
+            if (copy.AdvertiseAddress is not null && string.IsNullOrWhiteSpace(copy.AdvertiseAddress))
+                throw new ArgumentException("The advertise address, when given, must be a host name or an IP address.", nameof(DsnNodeOptions.AdvertiseAddress));
+            foreach (var endpoint in copy.BootstrapNodes)
+            {
+                if (endpoint is null)
+                    throw new ArgumentException("The bootstrap list contains a null endpoint.", nameof(DsnNodeOptions.BootstrapNodes));
+            }
+
+            foreach (var pinned in copy.AllowedNodes)
+            {
+                Require(NameRules.NodeIdProblem(pinned.Key), nameof(DsnNodeOptions.AllowedNodes));
+                if (pinned.Value is null || pinned.Value.Trim().Length != 130 || !Hex.TryDecode(pinned.Value.Trim(), out _))
+                    throw new ArgumentException($"The pinned key of '{pinned.Key}' must be the node's 130-character hex public key (DsnNode.PublicKey).", nameof(DsnNodeOptions.AllowedNodes));
+            }
+
+            Positive(copy.MaxValueBytes, nameof(DsnNodeOptions.MaxValueBytes), 64L * 1024 * 1024);
+            Positive(copy.MaxMessageBytes, nameof(DsnNodeOptions.MaxMessageBytes), 64L * 1024 * 1024);
+            Positive(copy.MaxStateBytes, nameof(DsnNodeOptions.MaxStateBytes), 1L << 40);
+            Positive(copy.MaxConnections, nameof(DsnNodeOptions.MaxConnections), 100_000);
+            Positive(copy.EventQueueCapacity, nameof(DsnNodeOptions.EventQueueCapacity), 100_000_000);
+            Duration(copy.JoinTimeout, nameof(DsnNodeOptions.JoinTimeout));
+            Duration(copy.RetryJoinInterval, nameof(DsnNodeOptions.RetryJoinInterval));
+            Duration(copy.DepartedRetention, nameof(DsnNodeOptions.DepartedRetention));
+            Duration(copy.ProbeInterval, nameof(DsnNodeOptions.ProbeInterval));
+            Duration(copy.ProbeTimeout, nameof(DsnNodeOptions.ProbeTimeout));
+            Duration(copy.AntiEntropyInterval, nameof(DsnNodeOptions.AntiEntropyInterval));
+            Duration(copy.ConnectTimeout, nameof(DsnNodeOptions.ConnectTimeout));
+            Duration(copy.HandshakeTimeout, nameof(DsnNodeOptions.HandshakeTimeout));
+            Duration(copy.SendTimeout, nameof(DsnNodeOptions.SendTimeout));
+            if (double.IsNaN(copy.SuspicionMultiplier) || copy.SuspicionMultiplier < 1 || copy.SuspicionMultiplier > 100)
+                throw new ArgumentException($"SuspicionMultiplier must be between 1 and 100; it was {copy.SuspicionMultiplier}.", nameof(DsnNodeOptions.SuspicionMultiplier));
+            return copy;
+        }
+
+        private static void Require(string? problem, string name)
+        {
+            if (problem is not null)
+                throw new ArgumentException(problem, name);
+        }
+
+        private static void Positive(long value, string name, long max)
+        {
+            if (value < 1 || value > max)
+                throw new ArgumentException($"{name} must be between 1 and {max}; it was {value}.", name);
+        }
+
+        private static void Duration(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(365))
+                throw new ArgumentException($"{name} must be a positive duration of at most a year; it was {value}.", name);
+        }
+    }
+}

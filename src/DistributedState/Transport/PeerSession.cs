@@ -1,0 +1,221 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using DistributedState.Internal;
+using DistributedState.Protocol;
+using DistributedState.Security;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState.Transport
+{
+    /// <summary>
+    /// An authenticated connection to one peer. Outgoing messages wait in a queue drained by one writer task, so a
+    /// sender never blocks on the network; a peer that does not drain its queue (more than
+    /// <see cref="MaxQueuedBytes"/> waiting, or one write stalled beyond the write timeout) is disconnected. One
+    /// reader task checks, decrypts and decodes incoming frames and hands each message to the node in order;
+    /// a frame that fails any check is dropped and counted, never thrown out of the loop.
+    /// </summary>
+    internal sealed class PeerSession
+    {
+        public const long MaxQueuedBytes = 64L * 1024 * 1024;
+        private const int MaxRejectedFrames = 64;
+        private static long _nextId;
+
+        private readonly IDsnConnection _connection;
+        private readonly FrameSealer _sealer;
+        private readonly FrameOpener _opener;
+        private readonly ProtocolLimits _limits;
+        private readonly Counters _counters;
+        private readonly ILogger _logger;
+        private readonly TimeSpan _writeTimeout;
+        private readonly Func<Task> _whenRunnable;
+        private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly CancellationTokenSource _closed = new CancellationTokenSource();
+        private long _queuedBytes;
+        private int _rejectedFrames;
+        private int _closing;
+
+        public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
+            ProtocolLimits limits, Counters counters, ILogger logger, TimeSpan writeTimeout, Func<Task> whenRunnable)
+        {
+            _whenRunnable = whenRunnable;
+            _connection = connection;
+            _sealer = handshake.Sealer;
+            _opener = handshake.Opener;
+            PeerId = peerId;
+            Initiated = initiated;
+            _limits = limits;
+            _counters = counters;
+            _logger = logger;
+            _writeTimeout = writeTimeout;
+            Id = Interlocked.Increment(ref _nextId);
+        }
+
+        public long Id { get; }
+
+        public string PeerId { get; }
+
+        /// <summary>True when this node opened the connection.</summary>
+        public bool Initiated { get; }
+
+        public string RemoteAddress => _connection.RemoteAddress;
+
+        public bool IsOpen => Volatile.Read(ref _closing) == 0;
+
+        /// <summary>Why the session closed, once it has.</summary>
+        public string? CloseReason { get; private set; }
+
+        /// <summary>When the session was established (milliseconds of the node's monotonic clock).</summary>
+        public long OpenedAt { get; set; }
+
+        /// <summary>When this node last asked the peer for a digest exchange (monotonic milliseconds).</summary>
+        public long LastDigestAt { get; set; }
+
+        /// <summary>Starts the reader and writer; <paramref name="onClosed"/> runs once when the session ends.</summary>
+        public void Start(Action<PeerSession, Message> onMessage, Action<PeerSession> onClosed)
+        {
+            _ = Task.Run(() => WriteLoopAsync());
+            _ = Task.Run(async () =>
+            {
+                await ReadLoopAsync(onMessage).ConfigureAwait(false);
+                onClosed(this);
+            });
+        }
+
+        public bool Send(Message message) => SendEncoded(MessageCodec.Encode(message));
+
+        /// <summary>Queues an already encoded message (encode once, send to many).</summary>
+        public bool SendEncoded(byte[] plaintext)
+        {
+            if (!IsOpen)
+                return false;
+            if (Interlocked.Add(ref _queuedBytes, plaintext.Length) > MaxQueuedBytes)
+            {
+                Close($"the peer is not reading: more than {MaxQueuedBytes / (1024 * 1024)} MiB wait to be sent");
+                _counters.Add("sessions.closed.slow_reader");
+                return false;
+            }
+
+            return _outgoing.Writer.TryWrite(plaintext);
+        }
+
+        /// <summary>Waits until everything queued so far has been written, or the timeout passes.</summary>
+        public async Task DrainAsync(TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (IsOpen && Interlocked.Read(ref _queuedBytes) > 0 && DateTime.UtcNow < deadline)
+                await Task.Delay(5).ConfigureAwait(false);
+        }
+
+        public void Close(string reason)
+        {
+            if (Interlocked.Exchange(ref _closing, 1) != 0)
+                return;
+            CloseReason = reason;
+            _outgoing.Writer.TryComplete();
+            _closed.Cancel();
+            _connection.Dispose();
+        }
+
+        private async Task WriteLoopAsync()
+        {
+            try
+            {
+                while (await _outgoing.Reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    while (_outgoing.Reader.TryRead(out var plaintext))
+                    {
+                        await _whenRunnable().ConfigureAwait(false);
+                        var frame = _sealer.Seal(plaintext);
+                        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token))
+                        {
+                            timeout.CancelAfter(_writeTimeout);
+                            await _connection.SendAsync(new ArraySegment<byte>(frame), timeout.Token).ConfigureAwait(false);
+                        }
+
+                        Interlocked.Add(ref _queuedBytes, -plaintext.Length);
+                        _counters.Add("frames.sent");
+                        _counters.Add("bytes.sent", frame.Length + 4);
+                    }
+                }
+            }
+            catch (Exception error)
+            {
+                Close(IsOpen ? $"sending failed: {error.Message}" : CloseReason ?? "closed");
+            }
+        }
+
+        private async Task ReadLoopAsync(Action<PeerSession, Message> onMessage)
+        {
+            try
+            {
+                while (IsOpen)
+                {
+                    await _whenRunnable().ConfigureAwait(false);
+                    byte[]? frame;
+                    try
+                    {
+                        frame = await _connection.ReceiveAsync(_limits.MaxFrameBytes, _closed.Token).ConfigureAwait(false);
+                    }
+                    catch (InvalidDataException error)
+                    {
+                        _counters.Add("frames.rejected.oversized");
+                        Close($"protocol violation: {error.Message}");
+                        return;
+                    }
+
+                    if (frame is null)
+                    {
+                        Close("the peer closed the connection");
+                        return;
+                    }
+
+                    _counters.Add("frames.received");
+                    _counters.Add("bytes.received", frame.Length + 4);
+                    var rejection = _opener.Open(frame, out var length);
+                    if (rejection != FrameRejection.None)
+                    {
+                        Reject(rejection == FrameRejection.Replayed ? "frames.rejected.replayed"
+                            : rejection == FrameRejection.Truncated ? "frames.rejected.truncated" : "frames.rejected.bad_tag");
+                        continue;
+                    }
+
+                    Message message;
+                    try
+                    {
+                        message = MessageCodec.Decode(frame, FrameCipher.SequenceLength, length, _limits);
+                    }
+                    catch (InvalidDataException error)
+                    {
+                        _logger.LogWarning("Dropped a malformed message from {Peer}: {Reason}", PeerId, error.Message);
+                        Reject("frames.rejected.malformed");
+                        continue;
+                    }
+
+                    try
+                    {
+                        onMessage(this, message);
+                    }
+                    catch (Exception error)
+                    {
+                        _logger.LogError(error, "Handling a {Type} message from {Peer} failed; the message was dropped.", message.Type, PeerId);
+                        _counters.Add("messages.handler_failed");
+                    }
+                }
+            }
+            catch (Exception error)
+            {
+                Close(IsOpen ? $"receiving failed: {error.Message}" : CloseReason ?? "closed");
+            }
+        }
+
+        private void Reject(string counter)
+        {
+            _counters.Add(counter);
+            if (Interlocked.Increment(ref _rejectedFrames) > MaxRejectedFrames)
+                Close($"more than {MaxRejectedFrames} frames from this peer failed their checks");
+        }
+    }
+}
