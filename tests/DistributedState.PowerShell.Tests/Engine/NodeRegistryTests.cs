@@ -1,0 +1,107 @@
+using System.Linq;
+using DistributedState.PowerShell.Engine;
+using Xunit;
+
+namespace DistributedState.PowerShell.Tests.Engine
+{
+    public class NodeRegistryTests
+    {
+        private sealed class FakeNode
+        {
+            public FakeNode(string id) => Id = id;
+
+            public string Id { get; }
+
+            public bool Running { get; set; } = true;
+        }
+
+        private readonly NodeRegistry<FakeNode> _registry = new NodeRegistry<FakeNode>(n => n.Id, n => n.Running);
+
+        [Fact]
+        public void With_no_node_there_is_no_default_and_resolving_fails_with_DsnNoNodeRunning()
+        {
+            Assert.Null(_registry.Default);
+            var ex = Assert.Throws<DsnCommandException>(() => _registry.Resolve(null));
+            Assert.Equal("DsnNoNodeRunning", ex.ErrorId);
+            Assert.Equal(DsnErrorCategory.ResourceUnavailable, ex.Category);
+        }
+
+        [Fact]
+        public void The_only_node_is_the_default()
+        {
+            var a = new FakeNode("a");
+            _registry.Add(a);
+            Assert.Same(a, _registry.Resolve(null));
+        }
+
+        [Fact]
+        public void The_last_started_running_node_is_the_default()
+        {
+            var a = new FakeNode("a");
+            var b = new FakeNode("b");
+            _registry.Add(a);
+            _registry.Add(b);
+            Assert.Same(b, _registry.Default);
+            b.Running = false;
+            Assert.Same(a, _registry.Default);
+            a.Running = false;
+            Assert.Null(_registry.Default);
+        }
+
+        [Fact]
+        public void Removing_the_default_falls_back_to_the_previous_node()
+        {
+            var a = new FakeNode("a");
+            var b = new FakeNode("b");
+            _registry.Add(a);
+            _registry.Add(b);
+            Assert.True(_registry.Remove(b));
+            Assert.False(_registry.Remove(b));
+            Assert.Same(a, _registry.Default);
+        }
+
+        [Fact]
+        public void An_explicit_node_wins_over_the_default_but_must_run()
+        {
+            var a = new FakeNode("a");
+            _registry.Add(a);
+            _registry.Add(new FakeNode("b"));
+            Assert.Same(a, _registry.Resolve(a));
+            a.Running = false;
+            var ex = Assert.Throws<DsnCommandException>(() => _registry.Resolve(a));
+            Assert.Equal("DsnNodeStopped", ex.ErrorId);
+            Assert.Equal(DsnErrorCategory.InvalidOperation, ex.Category);
+        }
+
+        [Fact]
+        public void A_running_NodeId_cannot_be_added_twice_in_any_case()
+        {
+            _registry.Add(new FakeNode("web01"));
+            var ex = Assert.Throws<DsnCommandException>(() => _registry.Add(new FakeNode("WEB01")));
+            Assert.Equal("DsnNodeAlreadyRunning", ex.ErrorId);
+            Assert.Equal(DsnErrorCategory.ResourceExists, ex.Category);
+            Assert.Throws<DsnCommandException>(() => _registry.EnsureAvailable("web01"));
+        }
+
+        [Fact]
+        public void A_stopped_node_is_listed_until_replaced_by_a_new_one_of_the_same_NodeId()
+        {
+            var old = new FakeNode("web01");
+            _registry.Add(old);
+            old.Running = false;
+            Assert.Same(old, _registry.All.Single());
+            var restarted = new FakeNode("web01");
+            _registry.Add(restarted);
+            Assert.Same(restarted, _registry.All.Single());
+        }
+
+        [Fact]
+        public void TakeAll_empties_the_registry_newest_first()
+        {
+            _registry.Add(new FakeNode("a"));
+            _registry.Add(new FakeNode("b"));
+            Assert.Equal(new[] { "b", "a" }, _registry.TakeAll().Select(n => n.Id));
+            Assert.Empty(_registry.All);
+        }
+    }
+}

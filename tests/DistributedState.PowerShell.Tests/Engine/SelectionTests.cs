@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using DistributedState.PowerShell.Engine;
+using DistributedState.PowerShell.Tests.Support;
+using Xunit;
+
+namespace DistributedState.PowerShell.Tests.Engine
+{
+    public class SelectionTests
+    {
+        private static readonly Dictionary<string, DsnDataEntry[]> State = new Dictionary<string, DsnDataEntry[]>
+        {
+            ["web01"] = new[] { RuntimeObjects.Entry("web01", "cpu", "12"), RuntimeObjects.Entry("web01", "status", "online") },
+            ["web02"] = new[] { RuntimeObjects.Entry("web02", "status", "offline", status: DsnPeerStatus.Failed) },
+            ["db01"] = new DsnDataEntry[0],
+        };
+
+        private static DataSelectionResult Select(string[]? nodes, string[]? keys) =>
+            DataSelection.Select(State.Keys, id => State.TryGetValue(id, out var e) ? e : throw new DsnNodeNotFoundException(id), nodes, keys);
+
+        [Fact]
+        public void Without_patterns_every_entry_of_every_member()
+        {
+            var result = Select(null, null);
+            Assert.Equal(new[] { "web01/cpu=12", "web01/status=online", "web02/status=offline" }, result.Entries.Select(e => e.ToString()));
+            Assert.Empty(result.UnmatchedNodeIds);
+            Assert.Empty(result.UnmatchedKeys);
+        }
+
+        [Fact]
+        public void Wildcards_on_members_and_keys()
+        {
+            var result = Select(new[] { "web*" }, new[] { "stat*" });
+            Assert.Equal(new[] { "web01", "web02" }, result.Entries.Select(e => e.NodeId));
+        }
+
+        [Fact]
+        public void Unknown_literal_members_and_keys_are_reported()
+        {
+            var result = Select(new[] { "web01", "mail01" }, new[] { "cpu", "memory" });
+            Assert.Equal(new[] { "mail01" }, result.UnmatchedNodeIds);
+            Assert.Equal(new[] { "memory" }, result.UnmatchedKeys);
+            Assert.Equal("12", result.Entries.Single().Value);
+        }
+
+        [Fact]
+        public void A_member_that_vanishes_between_listing_and_reading_has_no_entries()
+        {
+            var result = DataSelection.Select(new[] { "gone" }, id => throw new DsnNodeNotFoundException(id), null, null);
+            Assert.Empty(result.Entries);
+        }
+
+        [Fact]
+        public void AsHashtable_defaults_to_the_viewing_node_and_needs_exactly_one_member()
+        {
+            Assert.Equal(new[] { "web01" }, DataSelection.NodePatterns(null, true, "web01"));
+            Assert.Null(DataSelection.NodePatterns(null, false, "web01"));
+            var table = DataSelection.SingleHashtable(Select(new[] { "web01" }, null))!;
+            Assert.Equal("online", table["status"]);
+            Assert.Null(table["STATUS"]);
+            Assert.Null(DataSelection.SingleHashtable(Select(new[] { "nobody" }, null)));
+            var ex = Assert.Throws<DsnCommandException>(() => DataSelection.SingleHashtable(Select(new[] { "web*" }, null)));
+            Assert.Equal("DsnHashtableNeedsOneNode", ex.ErrorId);
+        }
+
+        [Fact]
+        public void Peers_are_filtered_by_name_then_status()
+        {
+            var peers = new[] { RuntimeObjects.Peer("web01"), RuntimeObjects.Peer("web02", DsnPeerStatus.Failed), RuntimeObjects.Peer("db01", DsnPeerStatus.Left) };
+            Assert.Equal(new[] { "web02" }, PeerSelection.Select(peers, new[] { "web*" }, new[] { DsnPeerStatus.Failed }).Matches.Select(p => p.NodeId));
+            Assert.Equal(new[] { "web02", "db01" }, PeerSelection.Select(peers, null, new[] { DsnPeerStatus.Failed, DsnPeerStatus.Left }).Matches.Select(p => p.NodeId));
+            Assert.Equal(3, PeerSelection.Select(peers, null, null).Matches.Count);
+            var byName = PeerSelection.Select(peers, new[] { "web01", "nobody" }, new[] { DsnPeerStatus.Left });
+            Assert.Empty(byName.Matches);
+            Assert.Equal(new[] { "nobody" }, byName.UnmatchedNames);
+        }
+    }
+}
