@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using DistributedState.PowerShell.Tests.Support;
+using Xunit;
+
+namespace DistributedState.PowerShell.Tests.Contract
+{
+    /// <summary>The folder `dotnet publish src/DistributedState.PowerShell` lays out holds everything Import-Module needs.</summary>
+    public sealed class ModuleLayoutTests : IClassFixture<PublishedModule>
+    {
+        // Provided by every PowerShell: the .NET Standard facade and PowerShell's own assembly.
+        private static readonly string[] Platform = { "netstandard", "System.Management.Automation" };
+
+        private readonly PublishedModule _module;
+
+        public ModuleLayoutTests(PublishedModule module) => _module = module;
+
+        [Theory]
+        [InlineData("DistributedState.psd1")]
+        [InlineData("DistributedState.PowerShell.dll")]
+        [InlineData("DistributedState.format.ps1xml")]
+        [InlineData("en-US/about_DistributedState.help.txt")]
+        [InlineData("Dependencies/DistributedState.dll")]
+        [InlineData("Dependencies/DistributedState.PowerShell.Engine.dll")]
+        [InlineData("Dependencies/Microsoft.Extensions.Logging.Console.dll")]
+        [InlineData("Dependencies/Microsoft.Extensions.Logging.Abstractions.dll")]
+        public void Contains(string relativePath) =>
+            Assert.True(File.Exists(Path.Combine(_module.Folder, relativePath)), $"{relativePath} is missing from the module folder.");
+
+        [Fact]
+        public void The_root_holds_only_the_cmdlet_assembly_so_everything_else_loads_through_the_modules_resolver() =>
+            Assert.Equal(new[] { "DistributedState.PowerShell.dll" }, Directory.GetFiles(_module.Folder, "*.dll").Select(Path.GetFileName));
+
+        [Fact]
+        public void The_manifest_and_format_file_are_the_ones_in_module()
+        {
+            foreach (var name in new[] { "DistributedState.psd1", "DistributedState.format.ps1xml" })
+                Assert.Equal(File.ReadAllText(Path.Combine(Repository.ModuleFolder, name)), File.ReadAllText(Path.Combine(_module.Folder, name)));
+        }
+
+        [Fact]
+        public void Every_assembly_reference_is_satisfied_inside_the_module_or_by_the_platform()
+        {
+            var files = Directory.GetFiles(_module.Folder, "*.dll", SearchOption.AllDirectories);
+            var shipped = files.Select(f => AssemblyName.GetAssemblyName(f)).ToDictionary(n => n.Name!, StringComparer.OrdinalIgnoreCase);
+            foreach (var file in files)
+            foreach (var reference in References(file))
+            {
+                if (Platform.Contains(reference.Name)) continue;
+                Assert.True(shipped.TryGetValue(reference.Name!, out var found), $"{Path.GetFileName(file)} needs {reference.FullName}, which the module does not ship.");
+                Assert.True(found!.Version >= reference.Version, $"{Path.GetFileName(file)} needs {reference.FullName}; the module ships {found.Version}.");
+            }
+        }
+
+        [Fact]
+        public void Every_shipped_assembly_targets_netstandard_or_the_framework_both_editions_have()
+        {
+            foreach (var file in Directory.GetFiles(_module.Folder, "*.dll", SearchOption.AllDirectories))
+                Assert.DoesNotContain(References(file), r => r.Name is "System.Runtime" or "System.Private.CoreLib");
+        }
+
+        private static AssemblyName[] References(string file)
+        {
+            using var stream = File.OpenRead(file);
+            using var pe = new PEReader(stream);
+            var reader = pe.GetMetadataReader();
+            return reader.AssemblyReferences.Select(h => reader.GetAssemblyReference(h).GetAssemblyName()).ToArray();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using DistributedState.PowerShell.Engine;
+using Xunit;
+
+namespace DistributedState.PowerShell.Tests.Hosting
+{
+    /// <summary>
+    /// The session registry and waits with real nodes on 127.0.0.1, port 0. SessionNodes is process-wide, so these
+    /// tests run in one collection, one at a time, and stop what they start.
+    /// </summary>
+    [Collection(nameof(SessionNodesTests))]
+    public sealed class SessionNodesTests : IAsyncLifetime
+    {
+        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+        private readonly string _folder = Directory.CreateTempSubdirectory("dsn-ps-nodes-").FullName;
+        private readonly string _key = DsnNetworkKey.Generate().ToString();
+
+        public Task InitializeAsync()
+        {
+            SessionNodes.StopAll(TimeSpan.FromSeconds(5));
+            return Task.CompletedTask;
+        }
+
+        public Task DisposeAsync()
+        {
+            SessionNodes.StopAll(TimeSpan.FromSeconds(5));
+            Directory.Delete(_folder, recursive: true);
+            return Task.CompletedTask;
+        }
+
+        private Task<DsnNode> Start(string nodeId, DsnNode? bootstrap = null)
+        {
+            var request = new NodeStartRequest
+            {
+                NodeId = nodeId,
+                Port = 0,
+                BindAddress = IPAddress.Loopback,
+                Key = _key,
+                IdentityPath = Path.Combine(_folder, nodeId + ".identity"),
+            };
+            if (bootstrap is not null) request.Bootstrap.Add("127.0.0.1:" + bootstrap.LocalEndPoint.Port);
+            return SessionNodes.StartAsync(request, CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task The_last_started_running_node_is_the_default_and_stopping_it_falls_back()
+        {
+            var first = await Start("ps-a");
+            Assert.Same(first, SessionNodes.Resolve(null));
+            var second = await Start("ps-b", first);
+            Assert.Same(second, SessionNodes.Default);
+            Assert.Equal(new[] { first, second }, SessionNodes.Nodes);
+
+            await SessionNodes.StopAsync(second);
+            Assert.False(second.IsRunning);
+            Assert.Same(first, SessionNodes.Default);
+            Assert.Equal(new[] { first }, SessionNodes.Nodes);
+        }
+
+        [Fact]
+        public async Task A_node_stopped_outside_the_module_is_no_longer_the_default()
+        {
+            var first = await Start("ps-c");
+            var second = await Start("ps-d", first);
+            await second.StopAsync();
+            Assert.Same(first, SessionNodes.Default);
+            Assert.Equal("DsnNodeStopped", Assert.Throws<DsnCommandException>(() => SessionNodes.Resolve(second)).ErrorId);
+        }
+
+        [Fact]
+        public async Task A_second_node_with_a_running_NodeId_is_refused_before_it_binds()
+        {
+            await Start("ps-e");
+            var ex = await Assert.ThrowsAsync<DsnCommandException>(() => Start("ps-e"));
+            Assert.Equal("DsnNodeAlreadyRunning", ex.ErrorId);
+            Assert.Single(SessionNodes.Nodes);
+        }
+
+        [Fact]
+        public async Task Waits_see_peers_and_data_and_time_out_with_an_explanation()
+        {
+            var first = await Start("ps-f");
+            var second = await Start("ps-g", first);
+            var peers = await NodeWaits.ForPeersAsync(first, new[] { "ps-f", "ps-g" }, DsnPeerStatus.Alive, Timeout, CancellationToken.None);
+            Assert.Equal(new[] { "ps-f", "ps-g" }, peers.Select(p => p.NodeId));
+
+            OwnState.Set(second, new[] { new System.Collections.Generic.KeyValuePair<string, string>("status", "online") });
+            var entries = await NodeWaits.ForDataAsync(first, new[] { "ps-g" }, "status", "online", Timeout, CancellationToken.None);
+            Assert.Equal("online", entries.Single().Value);
+
+            var ex = await Assert.ThrowsAsync<DsnCommandException>(() =>
+                NodeWaits.ForDataAsync(first, new[] { "ps-g" }, "status", "offline", TimeSpan.FromMilliseconds(200), CancellationToken.None));
+            Assert.Equal("DsnWaitTimeout", ex.ErrorId);
+            Assert.Contains("'status' = 'online'", ex.Message);
+        }
+
+        [Fact]
+        public async Task A_wait_is_cancelled_by_its_token()
+        {
+            var node = await Start("ps-h");
+            using var cts = new CancellationTokenSource();
+            var wait = NodeWaits.ForPeersAsync(node, new[] { "nobody" }, DsnPeerStatus.Alive, Timeout, cts.Token);
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        }
+
+        [Fact]
+        public async Task Own_state_is_written_read_and_removed_through_the_helpers()
+        {
+            var node = await Start("ps-i");
+            OwnState.Set(node, KeyValueInput.FromDictionary(new System.Collections.Hashtable { ["cpu"] = 12, ["disk"] = "80" }));
+            Assert.Equal(new[] { "cpu", "disk" }, OwnState.Entries(node, new[] { "cpu", "disk", "none" }).Select(e => e.Key));
+            var selected = OwnState.Select(node, new[] { "c*", "memory" });
+            Assert.Equal("12", selected.Matches.Single().Value);
+            Assert.Equal(new[] { "memory" }, selected.UnmatchedNames);
+        }
+    }
+}
