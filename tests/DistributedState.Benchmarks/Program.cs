@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using DistributedState.Benchmarks.Harness;
+using DistributedState.Benchmarks.Scenarios;
+
+namespace DistributedState.Benchmarks
+{
+    /// <summary>
+    /// dotnet run -c Release --project tests/DistributedState.Benchmarks -- &lt;scenario&gt; [--nodes N[,N...]] [--trials T]
+    ///     [--json file] [--processes] [--seconds S]
+    /// </summary>
+    public static class Program
+    {
+        private static readonly string[] AllScenarios = { "join", "propagation", "throughput", "failure", "memory", "traffic", "soak", "scale" };
+
+        public static async Task<int> Main(string[] argv)
+        {
+            if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
+            {
+                Usage();
+                return argv.Length == 0 ? 2 : 0;
+            }
+
+            if (argv[0] == "micro")
+            {
+                var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
+                var rest = argv.Skip(1).ToArray();
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.Length == 0 ? new[] { "--filter", "*" } : rest, config);
+                return 0;
+            }
+
+            Arguments args;
+            try
+            {
+                args = Arguments.Parse(argv);
+            }
+            catch (ArgumentException error)
+            {
+                Console.Error.WriteLine(error.Message);
+                Usage();
+                return 2;
+            }
+
+            if (args.Scenario == "child")
+                return await ProcessCluster.RunChildAsync(args).ConfigureAwait(false);
+
+            var requested = args.Scenario == "all" ? AllScenarios : args.Scenario.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var unknown = requested.Where(s => !AllScenarios.Contains(s)).ToList();
+            if (unknown.Count > 0)
+            {
+                Console.Error.WriteLine($"Unknown scenario(s): {string.Join(", ", unknown)}.");
+                Usage();
+                return 2;
+            }
+
+            var command = "dotnet run -c Release --project tests/DistributedState.Benchmarks -- " + string.Join(" ", argv);
+            Console.WriteLine($"# {command}");
+            Console.WriteLine($"# machine: {Machine.Describe()}");
+            var results = new List<ScenarioResult>();
+            foreach (var scenario in requested)
+            {
+                Progress.Say($"== {scenario} ==");
+                try
+                {
+                    results.AddRange(await Run(scenario, args).ConfigureAwait(false));
+                }
+                catch (Exception error)
+                {
+                    results.Add(new ScenarioResult(scenario, null) { Status = "failed", Error = error.GetType().Name + ": " + error.Message });
+                }
+            }
+
+            Report.PrintTable(results, Console.Out);
+            var json = args.Get("json");
+            if (json is not null)
+            {
+                Report.WriteJson(results, json, command);
+                Console.WriteLine($"# JSON written to {json}");
+            }
+
+            var failed = results.Where(r => r.Status == "failed").ToList();
+            if (results.Any(r => r.Status == "pending"))
+                Console.WriteLine("# pending: the scale scenario waits for the simulated in-process transport of issue 5; it did not run.");
+            if (failed.Count > 0)
+                Console.WriteLine($"# {failed.Count} scenario run(s) failed: " + string.Join(", ", failed.Select(f => f.Scenario + (f.Nodes is null ? "" : " N=" + f.Nodes) + (f.Variant is null ? "" : " " + f.Variant))));
+            return failed.Count > 0 ? 1 : 0;
+        }
+
+        private static Task<List<ScenarioResult>> Run(string scenario, Arguments args) => scenario switch
+        {
+            "join" => JoinScenario.RunAsync(args),
+            "propagation" => PropagationScenario.RunAsync(args),
+            "throughput" => ThroughputScenario.RunAsync(args),
+            "failure" => FailureScenario.RunAsync(args),
+            "memory" => MemoryScenario.RunAsync(args),
+            "traffic" => TrafficScenario.RunAsync(args),
+            "soak" => SoakScenario.RunAsync(args),
+            "scale" => ScaleScenario.RunAsync(args),
+            _ => throw new ArgumentException(scenario),
+        };
+
+        private static void Usage()
+        {
+            Console.Error.WriteLine(@"usage: dotnet run -c Release --project tests/DistributedState.Benchmarks -- <scenario> [options]
+scenarios: join | propagation | throughput | failure | memory | traffic | soak | scale | all | micro [BenchmarkDotNet args]
+  (several at once: join,propagation)
+options:
+  --nodes N[,N...]   cluster sizes (defaults per scenario: join 10,30,100; propagation 2,10,30,100; throughput 10;
+                     failure 10,30; memory 1,10,100; traffic 10,30,100; soak 30)
+  --trials T         trials per size (propagation 200, join 10, failure 5 in-process / 3 with --processes)
+  --seconds S        throughput: writing time (10); traffic: idle window (10); soak: duration (60; 600 = 10 min);
+                     failure: idle window for false reports (10)
+  --keys K           join: keys per member (100); memory: keys per node (10)
+  --rate R           soak: writes per second across the cluster (50)
+  --processes        failure: one node per child process; crash = SIGKILL, freeze = SIGSTOP (/bin/kill)
+  --json FILE        write one object per scenario and N (units in field names)");
+        }
+    }
+
+    internal static class Progress
+    {
+        private static readonly DateTime Started = DateTime.UtcNow;
+
+        public static void Say(string text) =>
+            Console.Error.WriteLine($"[{(DateTime.UtcNow - Started).TotalSeconds,7:0.0}s] {text}");
+    }
+
+    internal sealed class Arguments
+    {
+        private readonly Dictionary<string, string?> _options = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+        private Arguments(string scenario) => Scenario = scenario;
+
+        public string Scenario { get; }
+
+        private static readonly HashSet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "processes" };
+
+        public static Arguments Parse(string[] argv)
+        {
+            var args = new Arguments(argv[0]);
+            for (var i = 1; i < argv.Length; i++)
+            {
+                var a = argv[i];
+                if (!a.StartsWith("--", StringComparison.Ordinal))
+                    throw new ArgumentException($"Unexpected argument '{a}'.");
+                var name = a.Substring(2);
+                if (Flags.Contains(name))
+                    args._options[name] = "true";
+                else if (i + 1 < argv.Length)
+                    args._options[name] = argv[++i];
+                else
+                    throw new ArgumentException($"Option '{a}' needs a value.");
+            }
+
+            return args;
+        }
+
+        public string? Get(string name) => _options.TryGetValue(name, out var v) ? v : null;
+
+        public bool Flag(string name) => _options.ContainsKey(name);
+
+        public int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+        public double Double(string name, double fallback) => Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+        public IReadOnlyList<int> Nodes(params int[] defaults) =>
+            Get("nodes") is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToList() : defaults;
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
+using DistributedState.Benchmarks.Harness;
+
+namespace DistributedState.Benchmarks.Scenarios
+{
+    /// <summary>Time until a new node holds every member (Alive) and all of their state (K keys each).</summary>
+    internal static class JoinScenario
+    {
+        public static async Task<List<ScenarioResult>> RunAsync(Arguments args)
+        {
+            var results = new List<ScenarioResult>();
+            var trials = args.Int("trials", 10);
+            var keys = args.Int("keys", 100);
+            foreach (var n in args.Nodes(10, 30, 100))
+            {
+                results.Add(await Common.Guard("join", n, null, async result =>
+                {
+                    await using var cluster = await Common.FormAsync(n, result).ConfigureAwait(false);
+                    var nodes = cluster.Nodes;
+                    foreach (var node in nodes)
+                        node.SetData(Enumerable.Range(0, keys).Select(k => new KeyValuePair<string, string>(
+                            "key" + k.ToString("000", CultureInfo.InvariantCulture), $"value {k} of {node.NodeId}, some text")));
+                    var ids = new HashSet<string>(nodes.Select(x => x.NodeId), StringComparer.Ordinal);
+                    var fill = Clock.Now;
+                    await Converge.EachAsync(nodes.Count, i => HoldsAll(nodes[i], ids, keys), cluster.Pulse, fill, Common.FormTimeout).ConfigureAwait(false);
+                    result.Notes.Add($"{keys} keys on each of {n} members replicated everywhere after {Clock.MsSince(fill):0} ms");
+
+                    var returned = new List<double>();
+                    var complete = new List<double>();
+                    for (var t = -1; t < trials; t++)
+                    {
+                        var id = "joiner" + (t + 1).ToString(CultureInfo.InvariantCulture);
+                        var options = cluster.Options(id);
+                        var start = Clock.Now;
+                        var joiner = await DsnNode.StartAsync(options).ConfigureAwait(false);
+                        var startReturned = Clock.MsSince(start);
+                        cluster.Attach(joiner);
+                        try
+                        {
+                            var times = await Converge.EachAsync(1, _ => HoldsAll(joiner, ids, keys), cluster.Pulse, start, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                            if (t >= 0)
+                            {
+                                returned.Add(startReturned);
+                                complete.Add(times[0]);
+                            }
+                        }
+                        finally
+                        {
+                            await joiner.StopAsync().ConfigureAwait(false);
+                        }
+                    }
+
+                    result.Add("keys_per_member_count", keys);
+                    result.Add("trials_count", complete.Count);
+                    result.Add("start_returned_median_ms", Stats.Median(returned));
+                    if (n == 30)
+                        result.AtMost("complete_median_ms", Stats.Median(complete), 250, "ms");
+                    else
+                        result.Add("complete_median_ms", Stats.Median(complete));
+                    result.Add("complete_p99_ms", Stats.Percentile(complete, 99));
+                    result.Add("complete_max_ms", Stats.Max(complete));
+                    result.Notes.Add("complete = from StartAsync until the joiner lists all N members Alive with all their keys; the first join is a discarded warm-up; each joiner leaves gracefully before the next");
+                }).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
+        private static bool HoldsAll(DsnNode node, HashSet<string> ids, int keys)
+        {
+            var count = 0;
+            foreach (var peer in node.GetPeers())
+                if (peer.Status == DsnPeerStatus.Alive && peer.KeyCount == keys && ids.Contains(peer.NodeId))
+                    count++;
+            return count == ids.Count;
+        }
+    }
+}

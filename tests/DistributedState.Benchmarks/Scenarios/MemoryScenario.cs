@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
+using DistributedState.Benchmarks.Harness;
+
+namespace DistributedState.Benchmarks.Scenarios
+{
+    /// <summary>Managed heap and process RSS with 1, 10 and 100 nodes in one process; the cost of each extra node.</summary>
+    internal static class MemoryScenario
+    {
+        public static async Task<List<ScenarioResult>> RunAsync(Arguments args)
+        {
+            var results = new List<ScenarioResult>();
+            var keys = args.Int("keys", 10);
+            var stages = args.Nodes(1, 10, 100).OrderBy(x => x).ToList();
+
+            // Warm up: JIT, crypto providers and thread pool, so the first stage does not carry one-time costs.
+            await using (var warm = new InProcessCluster())
+            {
+                await warm.AddManyAsync(Common.Ids(2, "warm")).ConfigureAwait(false);
+                await warm.WaitAllAliveAsync(Common.FormTimeout).ConfigureAwait(false);
+                warm.Nodes[0].SetData("k", "v");
+                await Converge.EachAsync(1, _ => warm.Nodes[1].GetData(warm.Nodes[0].NodeId, "k") == "v", warm.Pulse, Clock.Now, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+
+            var baseline = ProcessInfo.Sample(collect: true);
+            var baseResult = new ScenarioResult("memory", 0);
+            baseResult.Add("managed_mb", baseline.ManagedMb).Add("rss_mb", baseline.RssMb).Add("threads_count", baseline.Threads);
+            baseResult.Notes.Add("harness alone after a warm-up cluster was stopped");
+            results.Add(baseResult);
+
+            var cluster = new InProcessCluster();
+            (double ManagedMb, double RssMb, int Threads)? first = null;
+            int firstN = 0;
+            try
+            {
+                foreach (var n in stages)
+                {
+                    results.Add(await Common.Guard("memory", n, null, async result =>
+                    {
+                        var have = cluster.Nodes.Count;
+                        var start = Clock.Now;
+                        await cluster.AddManyAsync(Common.Ids(n).Skip(have).ToList()).ConfigureAwait(false);
+                        await cluster.WaitAllAliveAsync(Common.FormTimeout).ConfigureAwait(false);
+                        var nodes = cluster.Nodes;
+                        foreach (var node in nodes.Skip(have))
+                            node.SetData(Enumerable.Range(0, keys).Select(k => new KeyValuePair<string, string>("key" + k.ToString(CultureInfo.InvariantCulture), "a value of about thirty chars")));
+                        var ids = new HashSet<string>(nodes.Select(x => x.NodeId), StringComparer.Ordinal);
+                        await Converge.EachAsync(nodes.Count, i => nodes[i].GetPeers().Count(p => ids.Contains(p.NodeId) && p.KeyCount == keys && p.Status == DsnPeerStatus.Alive) == ids.Count,
+                            cluster.Pulse, Clock.Now, Common.FormTimeout).ConfigureAwait(false);
+                        result.Notes.Add($"{n} nodes with {keys} keys each, converged {Clock.MsSince(start) / 1000:0.0} s after the stage began");
+                        var sample = ProcessInfo.Sample(collect: true);
+                        result.Add("managed_mb", sample.ManagedMb).Add("rss_mb", sample.RssMb).Add("threads_count", sample.Threads);
+                        result.Add("sessions_per_node_avg", nodes.Average(Internals.SessionCount));
+                        result.Add("managed_above_harness_per_node_mb", (sample.ManagedMb - baseline.ManagedMb) / n);
+                        if (first is null)
+                        {
+                            first = sample;
+                            firstN = n;
+                        }
+                        else
+                        {
+                            var extra = n - firstN;
+                            result.AtMost("managed_per_extra_node_mb", (sample.ManagedMb - first.Value.ManagedMb) / extra, 1, "MB");
+                            result.AtMost("rss_per_extra_node_mb", (sample.RssMb - first.Value.RssMb) / extra, 1, "MB");
+                            result.Notes.Add($"per extra node = (this stage - the {firstN}-node stage) / {extra}");
+                        }
+                    }).ConfigureAwait(false));
+                }
+            }
+            finally
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return results;
+        }
+    }
+}

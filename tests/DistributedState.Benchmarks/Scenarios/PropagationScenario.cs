@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
+using DistributedState.Benchmarks.Harness;
+
+namespace DistributedState.Benchmarks.Scenarios
+{
+    /// <summary>Time from SetData on one node until GetData on every other node returns the value.</summary>
+    internal static class PropagationScenario
+    {
+        public static async Task<List<ScenarioResult>> RunAsync(Arguments args)
+        {
+            var results = new List<ScenarioResult>();
+            var trials = args.Int("trials", 200);
+            foreach (var n in args.Nodes(2, 10, 30, 100))
+            {
+                results.Add(await Common.Guard("propagation", n, null, async result =>
+                {
+                    await using var cluster = await Common.FormAsync(n, result).ConfigureAwait(false);
+                    var nodes = cluster.Nodes;
+                    var (all, perPeer, timeouts) = await MeasureAsync(cluster, nodes, trials, warmup: Math.Min(20, trials)).ConfigureAwait(false);
+                    result.Add("trials_count", all.Count);
+                    result.Add("median_ms", Stats.Median(all));
+                    if (n == 10)
+                        result.AtMost("p99_ms", Stats.Percentile(all, 99), 5, "ms");
+                    else if (n == 30)
+                        result.AtMost("p99_ms", Stats.Percentile(all, 99), 10, "ms");
+                    else
+                        result.Add("p99_ms", Stats.Percentile(all, 99));
+                    if (n == 30)
+                        result.AtMost("max_ms", Stats.Max(all), 1000, "ms");
+                    else
+                        result.Add("max_ms", Stats.Max(all));
+                    result.Add("peer_median_ms", Stats.Median(perPeer));
+                    result.Add("peer_p99_ms", Stats.Percentile(perPeer, 99));
+                    result.Add("trials_over_1s_count", all.Count(t => t > 1000));
+                    result.Add("timeouts_count", timeouts);
+                    result.Notes.Add("value = time until the LAST peer's GetData returns the new value (\"visible on all peers\"); peer_* = each peer separately");
+                }).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
+        /// <summary>Writes from each node in turn and waits for every other node to read the value; returns per-trial and per-peer ms.</summary>
+        public static async Task<(List<double> All, List<double> PerPeer, int Timeouts)> MeasureAsync(InProcessCluster cluster, IReadOnlyList<DsnNode> nodes, int trials, int warmup, string key = "prop")
+        {
+            var all = new List<double>();
+            var perPeer = new List<double>();
+            var timeouts = 0;
+            for (var t = -warmup; t < trials; t++)
+            {
+                var writer = nodes[(t + warmup) % nodes.Count];
+                var others = nodes.Where(x => !ReferenceEquals(x, writer)).ToList();
+                var value = "v" + t.ToString(CultureInfo.InvariantCulture);
+                var start = Clock.Now;
+                writer.SetData(key, value);
+                double[] times;
+                try
+                {
+                    times = await Converge.EachAsync(others.Count, i => others[i].GetData(writer.NodeId, key) == value, cluster.Pulse, start, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    timeouts++;
+                    if (t >= 0)
+                        all.Add(10_000);
+                    Progress.Say($"  trial {t} timed out (counted as 10 s)");
+                    continue;
+                }
+
+                if (t < 0)
+                    continue;
+                all.Add(times.Max());
+                perPeer.AddRange(times);
+            }
+
+            return (all, perPeer, timeouts);
+        }
+    }
+}
