@@ -15,6 +15,7 @@ namespace DistributedState.PowerShell
     {
         private static readonly TimeSpan ProgressTick = TimeSpan.FromMilliseconds(250);
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
+        private const int ProgressActivityId = 0x44534E; // "DSN": one progress bar per cmdlet, whatever it waits for
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
@@ -73,7 +74,7 @@ namespace DistributedState.PowerShell
         /// <summary>Blocks on the task, showing progress after a second; Ctrl+C cancels it through <see cref="Cancellation"/>.</summary>
         protected void Await(Task task, string activity)
         {
-            var progress = new ProgressRecord(Math.Abs(activity.GetHashCode()), activity, "Waiting");
+            var progress = new ProgressRecord(ProgressActivityId, activity, "Waiting");
             var shown = false;
             try
             {

@@ -42,26 +42,21 @@ namespace DistributedState.PowerShell
         /// <summary>The simple names this resolver answers for.</summary>
         public IReadOnlyCollection<string> Names => _files.Keys;
 
-        /// <summary>Installs a resolver for the folder beside the cmdlet assembly (Import-Module calls this once).</summary>
+        /// <summary>
+        /// Installs the resolver for the folder beside the cmdlet assembly; Import-Module calls this, possibly again after a
+        /// Remove-Module. The hook stays for the life of the process: the assemblies it loaded stay loaded (.NET cannot unload
+        /// them), objects a user still holds may need more of them, and a second load context would load second copies whose
+        /// types do not match the first.
+        /// </summary>
         public static void Register()
         {
-            var owner = typeof(DependencyResolver).Assembly;
-            var folder = Path.Combine(Path.GetDirectoryName(owner.Location) ?? ".", "Dependencies");
             lock (Gate)
             {
                 if (s_current is not null) return;
+                var owner = typeof(DependencyResolver).Assembly;
+                var folder = Path.Combine(Path.GetDirectoryName(owner.Location) ?? ".", "Dependencies");
                 s_current = new DependencyResolver(folder, owner, IsolatedLoadContext.TryCreate("DistributedState"));
                 AppDomain.CurrentDomain.AssemblyResolve += OnAssemblyResolve;
-            }
-        }
-
-        /// <summary>Removes the hook (Remove-Module). Assemblies already loaded stay loaded, as .NET requires.</summary>
-        public static void Unregister()
-        {
-            lock (Gate)
-            {
-                AppDomain.CurrentDomain.AssemblyResolve -= OnAssemblyResolve;
-                s_current = null;
             }
         }
 

@@ -16,14 +16,10 @@ namespace DistributedState.PowerShell
         /// <summary>Called by Import-Module.</summary>
         public void OnImport() => DependencyResolver.Register();
 
-        /// <summary>Called by Remove-Module.</summary>
-        public void OnRemove(PSModuleInfo psModuleInfo)
-        {
-            StopAllNodes();
-            DependencyResolver.Unregister();
-        }
+        /// <summary>Called by Remove-Module. The resolver stays installed; see <see cref="DependencyResolver.Register"/>.</summary>
+        public void OnRemove(PSModuleInfo psModuleInfo) => StopAllNodes();
 
-        // A separate method so the engine assembly is only bound when this runs, while the resolver is still installed.
+        // A separate method so the engine assembly is bound only when this runs, through the installed resolver.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void StopAllNodes() => SessionNodes.StopAll(StopTimeoutPerNode);
     }

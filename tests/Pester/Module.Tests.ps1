@@ -1,0 +1,92 @@
+# The module itself and the errors that need no network. Run in a fresh process: the DLL stays loaded after import.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:manifest = Get-DsnTestModulePath
+    Import-Module $manifest -Force
+    Get-DsnNode | Stop-DsnNode -Confirm:$false
+}
+
+Describe 'The module' {
+    It 'has a valid manifest' {
+        $info = Test-ModuleManifest -Path $manifest
+        $info.Name | Should -Be 'DistributedState'
+        $info.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+    }
+
+    It 'exports exactly the eleven cmdlets' {
+        $names = (Get-Command -Module DistributedState).Name | Sort-Object
+        $names | Should -Be @('Get-DsnData', 'Get-DsnNode', 'Get-DsnPeer', 'New-DsnKey', 'Remove-DsnData', 'Send-DsnData',
+            'Set-DsnData', 'Start-DsnNode', 'Stop-DsnNode', 'Wait-DsnData', 'Wait-DsnPeer')
+    }
+
+    It 'documents every cmdlet' {
+        foreach ($command in Get-Command -Module DistributedState) {
+            (Get-Help $command.Name).Synopsis | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'supports -WhatIf on state-changing cmdlets' {
+        foreach ($name in 'New-DsnKey', 'Start-DsnNode', 'Stop-DsnNode', 'Set-DsnData', 'Remove-DsnData', 'Send-DsnData') {
+            (Get-Command $name).Parameters.Keys | Should -Contain 'WhatIf'
+        }
+    }
+}
+
+Describe 'New-DsnKey' {
+    It 'returns 64 hexadecimal characters by default and 32 with -Bits 128' {
+        New-DsnKey | Should -Match '^[0-9a-f]{64}$'
+        New-DsnKey -Bits 128 | Should -Match '^[0-9a-f]{32}$'
+    }
+
+    It 'writes a key file and refuses to overwrite it without -Force' {
+        $path = Join-Path $TestDrive 'net.key'
+        (New-DsnKey -Path $path).FullName | Should -Be $path
+        { New-DsnKey -Path $path } | Should -Throw -ErrorId 'DsnKeyFileExists,DistributedState.PowerShell.NewDsnKeyCommand'
+        New-DsnKey -Path $path -Force | Should -Not -BeNullOrEmpty
+    }
+
+    It 'makes the key file readable only by its owner on Linux and macOS' -Skip:($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+        $path = Join-Path $TestDrive 'private.key'
+        New-DsnKey -Path $path | Out-Null
+        (Get-Item $path).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.key'
+        New-DsnKey -Path $path -WhatIf
+        Test-Path $path | Should -BeFalse
+    }
+}
+
+Describe 'Errors without a running node' {
+    It 'reports DsnNoNodeRunning from <Name>' -ForEach @(
+        @{ Name = 'Get-DsnData'; Command = { Get-DsnData } }
+        @{ Name = 'Get-DsnPeer'; Command = { Get-DsnPeer } }
+        @{ Name = 'Set-DsnData'; Command = { Set-DsnData -Key k -Value v -Confirm:$false } }
+        @{ Name = 'Wait-DsnPeer'; Command = { Wait-DsnPeer -NodeId x -Timeout 1 } }
+        @{ Name = 'Stop-DsnNode'; Command = { Stop-DsnNode -Confirm:$false } }
+    ) {
+        $type = ($Name -replace '-', '') + 'Command'
+        $Command | Should -Throw -ErrorId "DsnNoNodeRunning,DistributedState.PowerShell.$type"
+    }
+
+    It 'reports an invalid network key as DsnNetworkKeyInvalid' {
+        { Start-DsnNode -NodeId bad -Key 'not-a-key' -Port 0 -BindAddress 127.0.0.1 -Confirm:$false } |
+            Should -Throw -ErrorId 'DsnNetworkKeyInvalid,DistributedState.PowerShell.StartDsnNodeCommand'
+    }
+
+    It 'reports a missing key file as DsnFileNotFound' {
+        { Start-DsnNode -NodeId bad -KeyPath (Join-Path $TestDrive 'none.key') -Port 0 -Confirm:$false } |
+            Should -Throw -ErrorId 'DsnFileNotFound,DistributedState.PowerShell.StartDsnNodeCommand'
+    }
+
+    It 'reports invalid bootstrap endpoints as DsnEndpointInvalid' {
+        { Start-DsnNode -NodeId bad -Key (New-DsnKey) -Port 0 -BindAddress 127.0.0.1 -Bootstrap 'web01:99999' -Confirm:$false } |
+            Should -Throw -ErrorId 'DsnEndpointInvalid,DistributedState.PowerShell.StartDsnNodeCommand'
+    }
+
+    It 'reports an unknown hosted node as DsnNodeNotFound' {
+        { Get-DsnNode -NodeId nobody -ErrorAction Stop } | Should -Throw -ErrorId 'DsnNodeNotFound,DistributedState.PowerShell.GetDsnNodeCommand'
+        Get-DsnNode -NodeId nobody* | Should -BeNullOrEmpty
+    }
+}

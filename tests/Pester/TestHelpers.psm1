@@ -1,0 +1,49 @@
+# Shared by the Pester files: where the built module is, and how to wait for an event without sleeping.
+
+function Get-DsnTestModulePath {
+    # build.ps1 and .ci/run pass the folder they built; by default, the README's output folder.
+    if ($env:DSN_MODULE_PATH) { return $env:DSN_MODULE_PATH }
+    return (Join-Path $PSScriptRoot '../../out/DistributedState/DistributedState.psd1')
+}
+
+function Wait-DsnTestEvent {
+    <#
+    .SYNOPSIS
+    Waits for the first queued event of a source whose arguments satisfy a condition; removes the events it reads.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $SourceIdentifier,
+        [Parameter(Mandatory)] [scriptblock] $Where,
+        [int] $TimeoutSec = 10
+    )
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $left = [Math]::Max(1, [int][Math]::Ceiling(($deadline - [DateTime]::UtcNow).TotalSeconds))
+        $event = Wait-Event -SourceIdentifier $SourceIdentifier -Timeout $left
+        if (-not $event) { break }
+        Remove-Event -EventIdentifier $event.EventIdentifier
+        if (& $Where $event.SourceEventArgs) { return $event }
+    }
+    throw "No '$SourceIdentifier' event matched within $TimeoutSec s."
+}
+
+function Start-DsnTestNode {
+    <# Starts a node on loopback with a free port and an identity file under the test drive. #>
+    param(
+        [Parameter(Mandatory)] [string] $NodeId,
+        [Parameter(Mandatory)] [string] $Key,
+        [object] $Bootstrap
+    )
+    $arguments = @{
+        NodeId       = $NodeId
+        Key          = $Key
+        Port         = 0
+        BindAddress  = '127.0.0.1'
+        IdentityPath = Join-Path $TestDrive "$NodeId.identity"
+        Confirm      = $false
+    }
+    if ($Bootstrap) { $arguments.Bootstrap = "127.0.0.1:$($Bootstrap.LocalEndPoint.Port)" }
+    Start-DsnNode @arguments
+}
+
+Export-ModuleMember -Function Get-DsnTestModulePath, Wait-DsnTestEvent, Start-DsnTestNode
