@@ -90,7 +90,7 @@ function Invoke-Test {
     Invoke-Dotnet test (Join-Path $root 'DistributedState.sln') -c $Configuration --nologo
     if (-not (Test-Path $manifest)) { Invoke-Build }
     Invoke-Pester5 -Shell 'pwsh'
-    if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { Invoke-Pester5 -Shell 'powershell.exe' }
+    if ($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows) { Invoke-Pester5 -Shell 'powershell.exe' }
 }
 
 function Invoke-Package {

@@ -45,7 +45,7 @@ Describe 'New-DsnKey' {
         New-DsnKey -Path $path -Force | Should -Not -BeNullOrEmpty
     }
 
-    It 'makes the key file readable only by its owner on Linux and macOS' -Skip:($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+    It 'makes the key file readable only by its owner on Linux and macOS' -Skip:($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows) {
         $path = Join-Path $TestDrive 'private.key'
         New-DsnKey -Path $path | Out-Null
         (Get-Item $path).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
