@@ -12,7 +12,7 @@ namespace DistributedState.PowerShell
     [Cmdlet(VerbsCommon.Get, "DsnData")]
     [OutputType(typeof(DsnDataEntry))]
     [OutputType(typeof(Hashtable))]
-    public sealed class GetDsnDataCommand : DsnCmdlet
+    public sealed class GetDsnDataCommand : DsnNodeCmdlet
     {
         /// <summary>Members to read (wildcards allowed); all when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -26,10 +26,6 @@ namespace DistributedState.PowerShell
         [ArgumentCompleter(typeof(MemberKeyCompleter))]
         public string[]? Key { get; set; }
 
-        /// <summary>The node whose view to read; default: the last started node still running.</summary>
-        [Parameter]
-        public DsnNode? Node { get; set; }
-
         /// <summary>Returns one member's state as a hashtable of key to value (without -NodeId: the node's own state).</summary>
         [Parameter]
         public SwitchParameter AsHashtable { get; set; }
@@ -37,7 +33,7 @@ namespace DistributedState.PowerShell
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var node = ResolveNode(Node);
+            var node = TargetNode();
             var patterns = DataSelection.NodePatterns(NodeId, AsHashtable, node.NodeId);
             var selected = ForCommand(NodeId, () => DataSelection.Select(node.GetPeers().Select(p => p.NodeId), node.GetEntries, patterns, Key));
             WriteNotFound(selected.UnmatchedNodeIds, id => DsnErrors.MemberNotFound(id, node.NodeId));

@@ -6,7 +6,7 @@ namespace DistributedState.PowerShell
     /// <summary>Get-DsnPeer: the members the node knows (itself included) with status, endpoint and key count.</summary>
     [Cmdlet(VerbsCommon.Get, "DsnPeer")]
     [OutputType(typeof(DsnPeer))]
-    public sealed class GetDsnPeerCommand : DsnCmdlet
+    public sealed class GetDsnPeerCommand : DsnNodeCmdlet
     {
         /// <summary>Members to list (wildcards allowed); all when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -18,14 +18,10 @@ namespace DistributedState.PowerShell
         [Parameter]
         public DsnPeerStatus[]? Status { get; set; }
 
-        /// <summary>The node whose view to read; default: the last started node still running.</summary>
-        [Parameter]
-        public DsnNode? Node { get; set; }
-
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var node = ResolveNode(Node);
+            var node = TargetNode();
             var selected = ForCommand(NodeId, () => PeerSelection.Select(node.GetPeers(), NodeId, Status));
             WriteNotFound(selected.UnmatchedNames, id => DsnErrors.MemberNotFound(id, node.NodeId));
             WriteObject(selected.Matches, enumerateCollection: true);

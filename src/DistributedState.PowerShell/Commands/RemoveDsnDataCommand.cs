@@ -6,17 +6,13 @@ namespace DistributedState.PowerShell
     /// <summary>Remove-DsnData: removes keys (wildcards allowed) from the node's own state; members see a versioned removal.</summary>
     [Cmdlet(VerbsCommon.Remove, "DsnData", SupportsShouldProcess = true)]
     [OutputType(typeof(DsnDataEntry))]
-    public sealed class RemoveDsnDataCommand : DsnCmdlet
+    public sealed class RemoveDsnDataCommand : DsnNodeCmdlet
     {
         /// <summary>The keys to remove (wildcards allowed).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(OwnKeyCompleter))]
         public string[] Key { get; set; } = new string[0];
-
-        /// <summary>The node whose state to change; default: the last started node still running.</summary>
-        [Parameter]
-        public DsnNode? Node { get; set; }
 
         /// <summary>Returns each removed entry as it was before removal.</summary>
         [Parameter]
@@ -28,7 +24,7 @@ namespace DistributedState.PowerShell
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var node = ResolveNode(Node);
+            var node = TargetNode();
             var selected = ForCommand(Key, () => OwnState.Select(node, Key));
             WriteNotFound(selected.UnmatchedNames, key => DsnErrors.KeyNotFound(key, new[] { node.NodeId }));
             foreach (var entry in selected.Matches)

@@ -6,7 +6,7 @@ namespace DistributedState.PowerShell
     /// <summary>Send-DsnData: delivers bytes or text to one member and waits for its acknowledgement.</summary>
     [Cmdlet(VerbsCommunications.Send, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = BytesSet)]
     [OutputType(typeof(DsnSendResult))]
-    public sealed class SendDsnDataCommand : DsnCmdlet
+    public sealed class SendDsnDataCommand : DsnNodeCmdlet
     {
         private const string BytesSet = "Bytes";
         private const string TextSet = "Text";
@@ -26,10 +26,6 @@ namespace DistributedState.PowerShell
         [AllowEmptyString]
         public string Text { get; set; } = string.Empty;
 
-        /// <summary>The node to send from; default: the last started node still running.</summary>
-        [Parameter]
-        public DsnNode? Node { get; set; }
-
         /// <summary>Returns who acknowledged how many bytes and the round trip.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -37,7 +33,7 @@ namespace DistributedState.PowerShell
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var node = ResolveNode(Node);
+            var node = TargetNode();
             var data = ParameterSetName == TextSet ? DirectMessage.Encode(Text) : Data;
             if (!ShouldProcess(NodeId, $"Send {data.Length} bytes from node {node.NodeId}")) return;
             ForItem(NodeId, () =>

@@ -12,7 +12,7 @@ namespace DistributedState.PowerShell
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = KeyValueSet)]
     [OutputType(typeof(DsnDataEntry))]
-    public sealed class SetDsnDataCommand : DsnCmdlet
+    public sealed class SetDsnDataCommand : DsnNodeCmdlet
     {
         private const string KeyValueSet = "KeyValue";
         private const string HashtableSet = "Hashtable";
@@ -32,10 +32,6 @@ namespace DistributedState.PowerShell
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = HashtableSet)]
         public IDictionary InputObject { get; set; } = new Hashtable();
 
-        /// <summary>The node whose state to write; default: the last started node still running.</summary>
-        [Parameter]
-        public DsnNode? Node { get; set; }
-
         /// <summary>Returns the written entries.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -46,7 +42,7 @@ namespace DistributedState.PowerShell
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var node = ResolveNode(Node);
+            var node = TargetNode();
             var target = ParameterSetName == KeyValueSet ? Key : (object)InputObject;
             ForItem(target, () =>
             {

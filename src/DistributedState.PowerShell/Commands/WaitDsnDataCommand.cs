@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using DistributedState.PowerShell.Engine;
 
 namespace DistributedState.PowerShell
@@ -10,14 +13,8 @@ namespace DistributedState.PowerShell
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "DsnData")]
     [OutputType(typeof(DsnDataEntry))]
-    public sealed class WaitDsnDataCommand : DsnCmdlet
+    public sealed class WaitDsnDataCommand : DsnWaitCmdlet<DsnDataEntry>
     {
-        /// <summary>The members whose state to watch.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(MemberNodeIdCompleter))]
-        public string[] NodeId { get; set; } = new string[0];
-
         /// <summary>The key to watch.</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
@@ -29,23 +26,12 @@ namespace DistributedState.PowerShell
         [AllowEmptyString]
         public string? Value { get; set; }
 
-        /// <summary>How long to wait, in seconds.</summary>
-        [Parameter]
-        [ValidateRange(0.001, 86400.0)]
-        public double Timeout { get; set; } = 30;
-
-        /// <summary>The node whose view to watch; default: the last started node still running.</summary>
-        [Parameter]
-        public DsnNode? Node { get; set; }
+        /// <inheritdoc/>
+        protected override string Activity =>
+            $"Waiting for '{Key}' {(Value is null ? "to be set" : $"to be '{Value}'")} on {string.Join(", ", NodeId)}";
 
         /// <inheritdoc/>
-        protected override void ProcessRecord()
-        {
-            var node = ResolveNode(Node);
-            var wait = NodeWaits.ForDataAsync(node, NodeId, Key, Value, TimeSpan.FromSeconds(Timeout), Cancellation);
-            var wanted = Value is null ? "to be set" : $"to be '{Value}'";
-            var entries = ForCommand(NodeId, () => Await(wait, $"Waiting for '{Key}' {wanted} on {string.Join(", ", NodeId)}"));
-            WriteObject(entries, enumerateCollection: true);
-        }
+        protected override Task<IReadOnlyList<DsnDataEntry>> WaitAsync(DsnNode node, TimeSpan timeout, CancellationToken cancellationToken) =>
+            NodeWaits.ForDataAsync(node, NodeId, Key, Value, timeout, cancellationToken);
     }
 }

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using DistributedState.PowerShell.Engine;
 
 namespace DistributedState.PowerShell
@@ -10,34 +13,17 @@ namespace DistributedState.PowerShell
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "DsnPeer")]
     [OutputType(typeof(DsnPeer))]
-    public sealed class WaitDsnPeerCommand : DsnCmdlet
+    public sealed class WaitDsnPeerCommand : DsnWaitCmdlet<DsnPeer>
     {
-        /// <summary>The members to wait for.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(MemberNodeIdCompleter))]
-        public string[] NodeId { get; set; } = new string[0];
-
         /// <summary>The status to wait for.</summary>
         [Parameter]
         public DsnPeerStatus Status { get; set; } = DsnPeerStatus.Alive;
 
-        /// <summary>How long to wait, in seconds.</summary>
-        [Parameter]
-        [ValidateRange(0.001, 86400.0)]
-        public double Timeout { get; set; } = 30;
-
-        /// <summary>The node whose view to watch; default: the last started node still running.</summary>
-        [Parameter]
-        public DsnNode? Node { get; set; }
+        /// <inheritdoc/>
+        protected override string Activity => $"Waiting for {string.Join(", ", NodeId)} to be {Status}";
 
         /// <inheritdoc/>
-        protected override void ProcessRecord()
-        {
-            var node = ResolveNode(Node);
-            var wait = NodeWaits.ForPeersAsync(node, NodeId, Status, TimeSpan.FromSeconds(Timeout), Cancellation);
-            var peers = ForCommand(NodeId, () => Await(wait, $"Waiting for {string.Join(", ", NodeId)} to be {Status}"));
-            WriteObject(peers, enumerateCollection: true);
-        }
+        protected override Task<IReadOnlyList<DsnPeer>> WaitAsync(DsnNode node, TimeSpan timeout, CancellationToken cancellationToken) =>
+            NodeWaits.ForPeersAsync(node, NodeId, Status, timeout, cancellationToken);
     }
 }
