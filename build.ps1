@@ -12,7 +12,8 @@ without PowerShell run the same steps directly (see README):
 Tasks run in the order given:
   Clean    removes out/ and the build outputs.
   Build    lays out the importable module folder out/DistributedState (dotnet publish).
-  Docs     turns docs/en-US/*.md into MAML help in out/DistributedState/en-US (needs PlatyPS). Runs Build first if needed.
+  Docs     regenerates the help in out/DistributedState/en-US from docs/en-US/*.md with PlatyPS (the dotnet build
+           already writes an equivalent MAML file without PlatyPS). Runs Build first if needed.
   Test     runs the xunit tests, then the Pester tests in a fresh pwsh (and powershell.exe on Windows) against out/.
   Package  makes a .nupkg for the PowerShell Gallery in out/packages (needs Microsoft.PowerShell.PSResourceGet).
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using System.Xml.Linq;
 using DistributedState.PowerShell.Tests.Support;
 using Xunit;
 
@@ -24,6 +25,7 @@ namespace DistributedState.PowerShell.Tests.Contract
         [InlineData("DistributedState.PowerShell.dll")]
         [InlineData("DistributedState.format.ps1xml")]
         [InlineData("en-US/about_DistributedState.help.txt")]
+        [InlineData("en-US/DistributedState.PowerShell.dll-Help.xml")]
         [InlineData("Dependencies/DistributedState.dll")]
         [InlineData("Dependencies/DistributedState.PowerShell.Engine.dll")]
         [InlineData("Dependencies/Microsoft.Extensions.Logging.Console.dll")]
@@ -61,6 +63,29 @@ namespace DistributedState.PowerShell.Tests.Contract
         {
             foreach (var file in Directory.GetFiles(_module.Folder, "*.dll", SearchOption.AllDirectories))
                 Assert.DoesNotContain(References(file), r => r.Name is "System.Runtime" or "System.Private.CoreLib");
+        }
+
+        [Fact]
+        public void The_MAML_help_has_every_cmdlet_with_every_documented_parameter_and_its_examples()
+        {
+            XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+            XNamespace maml = "http://schemas.microsoft.com/maml/2004/10";
+            var help = XDocument.Load(Path.Combine(_module.Folder, "en-US", "DistributedState.PowerShell.dll-Help.xml"));
+            Assert.Equal("http://msh", help.Root!.Name.NamespaceName);
+            var commands = help.Root.Elements(command + "command")
+                .ToDictionary(c => c.Element(command + "details")!.Element(command + "name")!.Value);
+            using var metadata = new ModuleMetadata();
+            var cmdlets = metadata.CmdletClasses();
+            Assert.Equal(cmdlets.Select(c => c.Name), commands.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var cmdlet in cmdlets)
+            {
+                var entry = commands[cmdlet.Name];
+                var documented = entry.Element(command + "parameters")!.Elements(command + "parameter").Select(p => p.Element(maml + "name")!.Value);
+                Assert.Equal(cmdlet.DocumentedParameterNames.OrderBy(n => n), documented.OrderBy(n => n));
+                Assert.NotEmpty(entry.Element(command + "details")!.Element(maml + "description")!.Value);
+                Assert.True(entry.Descendants(command + "example").Count() >= 2, $"{cmdlet} has fewer than two examples in MAML.");
+                Assert.All(entry.Descendants(command + "syntaxItem"), item => Assert.Equal(cmdlet.Name, item.Element(maml + "name")!.Value));
+            }
         }
 
         private static AssemblyName[] References(string file)
