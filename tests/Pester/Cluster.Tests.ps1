@@ -1,7 +1,7 @@
 # Several nodes in one session on 127.0.0.1 (free ports), driven through the cmdlets. Conditions are awaited with
 # Wait-DsnPeer, Wait-DsnData and Wait-Event, never with Start-Sleep.
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module (Get-DsnTestModulePath) -Force
     Get-DsnNode | Stop-DsnNode -Confirm:$false
     $script:key = New-DsnKey

@@ -1,6 +1,6 @@
 # The module itself and the errors that need no network. Run in a fresh process: the DLL stays loaded after import.
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:manifest = Get-DsnTestModulePath
     Import-Module $manifest -Force
     Get-DsnNode | Stop-DsnNode -Confirm:$false

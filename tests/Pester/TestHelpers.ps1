@@ -1,4 +1,5 @@
-# Shared by the Pester files: where the built module is, and how to wait for an event without sleeping.
+# Shared by the Pester files, dot-sourced in BeforeAll so the functions run in the test's scope (and see $TestDrive):
+# where the built module is, how to start a loopback node, and how to wait for an event without sleeping.
 
 function Get-DsnTestModulePath {
     # build.ps1 and .ci/run pass the folder they built; by default, the README's output folder.
@@ -45,5 +46,3 @@ function Start-DsnTestNode {
     if ($Bootstrap) { $arguments.Bootstrap = "127.0.0.1:$($Bootstrap.LocalEndPoint.Port)" }
     Start-DsnNode @arguments
 }
-
-Export-ModuleMember -Function Get-DsnTestModulePath, Wait-DsnTestEvent, Start-DsnTestNode
