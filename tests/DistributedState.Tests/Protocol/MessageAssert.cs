@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using DistributedState.Protocol;
+using Xunit;
+
+namespace DistributedState.Tests.Protocol
+{
+    /// <summary>Field-by-field equality of decoded messages.</summary>
+    internal static class MessageAssert
+    {
+        public static void Equal(Message expected, Message actual)
+        {
+            Assert.Equal(expected.Type, actual.Type);
+            Assert.IsType(expected.GetType(), actual);
+            switch (expected)
+            {
+                case PingMessage e:
+                    var ping = (PingMessage)actual;
+                    Assert.Equal(e.ProbeId, ping.ProbeId);
+                    Assert.Equal(e.Summary, ping.Summary);
+                    break;
+                case AckMessage e:
+                    var ack = (AckMessage)actual;
+                    Assert.Equal(e.ProbeId, ack.ProbeId);
+                    Assert.Equal(e.Summary, ack.Summary);
+                    break;
+                case PingRequestMessage e:
+                    var request = (PingRequestMessage)actual;
+                    Assert.Equal(e.ProbeId, request.ProbeId);
+                    Assert.Equal(e.Target, request.Target);
+                    break;
+                case MembersMessage e:
+                    var members = (MembersMessage)actual;
+                    Assert.Equal(e.RelayBudget, members.RelayBudget);
+                    Lists(e.Alive, members.Alive, Alive);
+                    Lists(e.Accusations, members.Accusations, (x, y) =>
+                    {
+                        Assert.Equal(x.Kind, y.Kind);
+                        Assert.Equal(x.NodeId, y.NodeId);
+                        Assert.Equal(x.Incarnation, y.Incarnation);
+                        Assert.Equal(x.Reporter, y.Reporter);
+                    });
+                    Lists(e.Leaves, members.Leaves, (x, y) =>
+                    {
+                        Assert.Equal(x.NodeId, y.NodeId);
+                        Assert.Equal(x.Incarnation, y.Incarnation);
+                        Assert.Equal(x.Signature, y.Signature);
+                    });
+                    break;
+                case PushMessage e:
+                    var push = (PushMessage)actual;
+                    Assert.Equal(e.RelayBudget, push.RelayBudget);
+                    Lists(e.Batches, push.Batches, Batch);
+                    break;
+                case SyncMessage e:
+                    var sync = (SyncMessage)actual;
+                    Assert.Equal(e.Owner, sync.Owner);
+                    Assert.Equal(e.FromVersion, sync.FromVersion);
+                    Lists(e.Batches, sync.Batches, Batch);
+                    break;
+                case DigestMessage e:
+                    var digest = (DigestMessage)actual;
+                    Assert.Equal(e.RequestId, digest.RequestId);
+                    Assert.Equal(e.ReplyWithDigest, digest.ReplyWithDigest);
+                    Lists(e.Members, digest.Members, (x, y) =>
+                    {
+                        Assert.Equal(x.NodeId, y.NodeId);
+                        Assert.Equal(x.Incarnation, y.Incarnation);
+                        Assert.Equal(x.StatusRank, y.StatusRank);
+                    });
+                    Lists(e.Owners, digest.Owners, (x, y) =>
+                    {
+                        Assert.Equal(x.Owner, y.Owner);
+                        Assert.Equal(x.Epoch, y.Epoch);
+                        Assert.Equal(x.Version, y.Version);
+                    });
+                    break;
+                case DigestDoneMessage e:
+                    Assert.Equal(e.RequestId, ((DigestDoneMessage)actual).RequestId);
+                    break;
+                case DirectMessage e:
+                    var direct = (DirectMessage)actual;
+                    Assert.Equal(e.MessageId, direct.MessageId);
+                    Assert.Equal(e.Payload, direct.Payload);
+                    break;
+                case DirectAckMessage e:
+                    Assert.Equal(e.MessageId, ((DirectAckMessage)actual).MessageId);
+                    break;
+                default:
+                    throw new InvalidOperationException("Unknown message type " + expected.GetType());
+            }
+        }
+
+        public static void Alive(AliveRecord x, AliveRecord y)
+        {
+            Assert.Equal(x.NodeId, y.NodeId);
+            Assert.Equal(x.PublicKey, y.PublicKey);
+            Assert.Equal(x.Incarnation, y.Incarnation);
+            Assert.Equal(x.Host, y.Host);
+            Assert.Equal(x.Port, y.Port);
+            Assert.Equal(x.Signature, y.Signature);
+        }
+
+        public static void Batch(SignedBatch x, SignedBatch y)
+        {
+            Assert.Equal(x.Owner, y.Owner);
+            Assert.Equal(x.Epoch, y.Epoch);
+            Assert.Equal(x.BaseVersion, y.BaseVersion);
+            Assert.Equal(x.Version, y.Version);
+            Assert.Equal(x.Encoded, y.Encoded);
+            Lists(x.Entries, y.Entries, (a, b) =>
+            {
+                Assert.Equal(a.Key, b.Key);
+                Assert.Equal(a.Version, b.Version);
+                Assert.Equal(a.Value, b.Value);
+            });
+        }
+
+        private static void Lists<T>(IReadOnlyList<T> expected, IReadOnlyList<T> actual, Action<T, T> element)
+        {
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+                element(expected[i], actual[i]);
+        }
+    }
+}
