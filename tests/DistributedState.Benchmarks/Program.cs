@@ -4,9 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using DistributedState.Benchmarks.Harness;
 using DistributedState.Benchmarks.Scenarios;
 
@@ -30,10 +28,14 @@ namespace DistributedState.Benchmarks
 
             if (argv[0] == "micro")
             {
-                var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
-                var rest = argv.Skip(1).ToArray();
-                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.Length == 0 ? new[] { "--filter", "*" } : rest, config);
-                return 0;
+                // In-process: no generated project to build (it would inherit the repository's warnings-as-errors settings).
+                var rest = argv.Skip(1).ToList();
+                if (!rest.Any(a => a is "--filter" or "-f"))
+                    rest.AddRange(new[] { "--filter", "*" });
+                if (!rest.Any(a => a is "--inProcess" or "-i"))
+                    rest.Add("--inProcess");
+                var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.ToArray(), DefaultConfig.Instance);
+                return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
             }
 
             Arguments args;
@@ -119,6 +121,7 @@ options:
                      failure: idle window for false reports (10)
   --keys K           join: keys per member (100); memory: keys per node (10)
   --rate R           soak: writes per second across the cluster (50)
+  --kinds K[,K...]   failure: which of graceful,crash,freeze (all three)
   --processes        failure: one node per child process; crash = SIGKILL, freeze = SIGSTOP (/bin/kill)
   --json FILE        write one object per scenario and N (units in field names)");
         }

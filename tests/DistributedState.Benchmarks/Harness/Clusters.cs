@@ -175,7 +175,8 @@ namespace DistributedState.Benchmarks.Harness
             foreach (var node in all)
                 node.Thaw();
             // Abrupt teardown: a graceful leave to every peer of every node would only slow the harness down.
-            await Task.WhenAll(all.Select(n => n.CrashAsync())).ConfigureAwait(false);
+            // Only running nodes: stopping a stopped node again never returns (ShutdownAsync overwrites Stopped with Stopping).
+            await Task.WhenAll(all.Where(n => n.IsRunning).Select(n => n.CrashAsync())).ConfigureAwait(false);
         }
     }
 

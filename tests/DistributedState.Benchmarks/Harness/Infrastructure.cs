@@ -173,7 +173,7 @@ namespace DistributedState.Benchmarks.Harness
     {
         private static readonly FieldInfo[] Tables = typeof(DsnNode)
             .GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
-            .Where(f => typeof(System.Collections.ICollection).IsAssignableFrom(f.FieldType) && f.Name.StartsWith("_", StringComparison.Ordinal))
+            .Where(f => typeof(System.Collections.ICollection).IsAssignableFrom(f.FieldType) && !f.FieldType.IsArray && f.Name.StartsWith("_", StringComparison.Ordinal))
             .ToArray();
 
         public static Dictionary<string, long> TableSizes(IEnumerable<DsnNode> nodes)

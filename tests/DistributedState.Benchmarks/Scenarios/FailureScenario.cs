@@ -46,11 +46,14 @@ namespace DistributedState.Benchmarks.Scenarios
                 {
                     if (setup.Status != "ok" && setup.Error is not null && setup.Error.Contains("formed", StringComparison.Ordinal))
                         continue;
-                    foreach (var kind in new[] { FailureKind.Graceful, FailureKind.Crash, FailureKind.Freeze })
+                    var kinds = (args.Get("kinds") ?? "graceful,crash,freeze").Split(',', StringSplitOptions.RemoveEmptyEntries)
+                        .Select(k => Enum.Parse<FailureKind>(k, ignoreCase: true)).ToList();
+                    foreach (var kind in kinds)
                         results.Add(await Common.Guard("failure", n, mode + " " + Name(kind, processes), r => TrialsAsync(cluster, kind, n, trials, r)).ConfigureAwait(false));
                 }
                 finally
                 {
+                    Progress.Say("  stopping the cluster");
                     await cluster.DisposeAsync().ConfigureAwait(false);
                 }
             }
@@ -93,11 +96,13 @@ namespace DistributedState.Benchmarks.Scenarios
                     var allFailedAt = Clock.Now;
                     await Task.Delay(2000).ConfigureAwait(false); // a measurement window
                     var thawAt = await cluster.ThawAsync(victim).ConfigureAwait(false);
+                    Progress.Say($"  resumed {victim}");
                     flaps += cluster.Log.Between(start, thawAt).Count(r => r.Subject == victim && survivors.Contains(r.Observer) && r.Status == DsnPeerStatus.Alive);
                     flaps += cluster.Log.Between(allFailedAt, thawAt).Count(r => r.Subject == victim && survivors.Contains(r.Observer) && r.Status != DsnPeerStatus.Failed);
                     await Converge.EachAsync(survivors.Count, i => cluster.Log.First(survivors[i], victim, DsnPeerStatus.Alive, thawAt) is not null, cluster.Pulse, thawAt, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                     recovered.Add(survivors.Max(s => Clock.Ms(thawAt, cluster.Log.First(s, victim, DsnPeerStatus.Alive, thawAt)!.Value)));
                     var back = Clock.Now;
+                    Progress.Say($"  all see {victim} Alive again after {recovered[recovered.Count - 1]:0} ms");
                     await Task.Delay(2000).ConfigureAwait(false); // a measurement window
                     flapsAfterThaw += cluster.Log.Between(back, Clock.Now).Count(r => r.Subject == victim && r.Status != DsnPeerStatus.Alive);
                     await cluster.WaitAllAliveAsync(Common.FormTimeout).ConfigureAwait(false);
@@ -105,7 +110,7 @@ namespace DistributedState.Benchmarks.Scenarios
                 else
                 {
                     // Keep the cluster at N: a fresh member replaces the departed one.
-                    await cluster.AddManyAsync(new[] { $"{kind.ToString().ToLowerInvariant()}{t.ToString(CultureInfo.InvariantCulture)}-{victim}" }).ConfigureAwait(false);
+                    await cluster.AddManyAsync(new[] { $"r-{kind.ToString().ToLowerInvariant()}{t.ToString(CultureInfo.InvariantCulture)}" }).ConfigureAwait(false);
                     await cluster.WaitAllAliveAsync(Common.FormTimeout).ConfigureAwait(false);
                 }
             }

@@ -50,7 +50,8 @@ namespace DistributedState.Benchmarks.Scenarios
                         var ids = new HashSet<string>(nodes.Select(x => x.NodeId), StringComparer.Ordinal);
                         await Converge.EachAsync(nodes.Count, i => nodes[i].GetPeers().Count(p => ids.Contains(p.NodeId) && p.KeyCount == keys && p.Status == DsnPeerStatus.Alive) == ids.Count,
                             cluster.Pulse, Clock.Now, Common.FormTimeout).ConfigureAwait(false);
-                        result.Notes.Add($"{n} nodes with {keys} keys each, converged {Clock.MsSince(start) / 1000:0.0} s after the stage began");
+                        var meshed = await Common.WaitForConnectionsAsync(cluster, n).ConfigureAwait(false);
+                        result.Notes.Add($"{n} nodes with {keys} keys each, connections settled: {meshed}, converged {Clock.MsSince(start) / 1000:0.0} s after the stage began");
                         var sample = ProcessInfo.Sample(collect: true);
                         result.Add("managed_mb", sample.ManagedMb).Add("rss_mb", sample.RssMb).Add("threads_count", sample.Threads);
                         result.Add("sessions_per_node_avg", nodes.Average(Internals.SessionCount));
