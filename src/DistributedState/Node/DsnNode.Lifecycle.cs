@@ -16,6 +16,7 @@ namespace DistributedState
     public sealed partial class DsnNode
     {
         private readonly List<Task> _loops = new List<Task>();
+        private readonly TaskCompletionSource<bool> _stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile TaskCompletionSource<bool>? _frozen;
 
         private async Task RunStartAsync(CancellationToken cancellationToken)
@@ -162,13 +163,17 @@ namespace DistributedState
         /// </summary>
         private async Task ShutdownAsync(bool graceful)
         {
-            var previous = Interlocked.Exchange(ref _lifecycle, Stopping);
-            if (previous == Stopping || previous == Stopped)
+            int previous;
+            do
             {
-                while (Volatile.Read(ref _lifecycle) != Stopped)
-                    await Task.Delay(5).ConfigureAwait(false);
-                return;
+                previous = Volatile.Read(ref _lifecycle);
+                if (previous >= Stopping)
+                {
+                    await _stopped.Task.ConfigureAwait(false); // another caller is stopping it
+                    return;
+                }
             }
+            while (Interlocked.CompareExchange(ref _lifecycle, Stopping, previous) != previous);
 
             _frozen?.TrySetResult(true);
             List<PeerSession> sessions;
@@ -194,6 +199,7 @@ namespace DistributedState
             await _events.CompleteAsync().ConfigureAwait(false);
             _identity.Dispose();
             Volatile.Write(ref _lifecycle, Stopped);
+            _stopped.TrySetResult(true);
             _changed.Pulse();
             _logger.LogInformation("Node {Node} stopped{How}.", NodeId, graceful ? "" : " abruptly");
         }

@@ -115,8 +115,12 @@ namespace DistributedState.Transport
                 return;
             CloseReason = reason;
             _outgoing.Writer.TryComplete();
-            _closed.Cancel();
-            _connection.Dispose();
+            // Cancelling runs the loops' continuations; never inline, because callers may hold the node's lock.
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                _closed.Cancel();
+                _connection.Dispose();
+            });
         }
 
         private async Task WriteLoopAsync()
