@@ -111,8 +111,24 @@ namespace DistributedState.Benchmarks.Harness
                 rest = ids.Skip(1).ToList();
             }
 
-            for (var i = 0; i < rest.Count; i += 4)
-                await Task.WhenAll(rest.Skip(i).Take(4).Select(id => AddAsync(id))).ConfigureAwait(false);
+            // Large clusters grow gently: one node at a time, and every 10 nodes wait until all agree, so a
+            // 2-core machine is never asked to run dozens of handshakes and state transfers at once.
+            var batch = Nodes.Count + rest.Count > 30 ? 1 : 4;
+            var cpu = ProcessInfo.CpuTime();
+            var wall = Clock.Now;
+            for (var i = 0; i < rest.Count; i += batch)
+            {
+                await Task.WhenAll(rest.Skip(i).Take(batch).Select(id => AddAsync(id))).ConfigureAwait(false);
+                var count = Nodes.Count;
+                if (batch == 1 && count % 10 == 0)
+                {
+                    await WaitAllAliveAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                    var now = ProcessInfo.CpuTime();
+                    Progress.Say($"  {count} nodes alive everywhere; CPU over the last 10 joins {(now - cpu).TotalSeconds / Clock.MsSince(wall) * 1000 / Environment.ProcessorCount * 100:0}% of the machine");
+                    cpu = now;
+                    wall = Clock.Now;
+                }
+            }
         }
 
         public async Task WaitAllAliveAsync(TimeSpan timeout)
