@@ -67,6 +67,17 @@ namespace DistributedState
             }
         }
 
+        /// <summary>A joiner connects to every live member at once rather than waiting for housekeeping.</summary>
+        private void ConnectToEveryone()
+        {
+            List<Member> toDial;
+            lock (_gate)
+                toDial = _members.All.Where(m => m.NodeId != NodeId && m.Status == DsnPeerStatus.Alive && !_sessions.ContainsKey(m.NodeId))
+                    .Take(Math.Max(0, _options.MaxConnections - _sessions.Count)).ToList();
+            foreach (var member in toDial)
+                _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
+        }
+
         private async Task DialQuietlyAsync(string nodeId, DsnEndpoint endpoint)
         {
             try

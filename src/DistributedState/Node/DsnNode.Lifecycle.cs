@@ -52,6 +52,26 @@ namespace DistributedState
             _loops.Add(RunLoop("retry-join", token => RetryJoinLoopAsync(bootstrap, token)));
         }
 
+        /// <summary>
+        /// Joins a network through any of the given members (like <c>serf join</c>): returns once this node holds the
+        /// network's membership and state. Useful to subscribe to events before anything arrives: start alone,
+        /// subscribe, then join.
+        /// </summary>
+        /// <exception cref="ArgumentException">No endpoint was given.</exception>
+        /// <exception cref="DsnJoinException">No endpoint admitted this node; the exception names each and why.</exception>
+        public async Task JoinAsync(IEnumerable<DsnEndpoint> endpoints, CancellationToken cancellationToken = default)
+        {
+            if (endpoints is null)
+                throw new ArgumentNullException(nameof(endpoints));
+            EnsureRunning();
+            var list = endpoints.Where(e => e is not null && !IsSelf(e)).ToList();
+            if (list.Count == 0)
+                throw new ArgumentException("At least one endpoint of another member is required to join.", nameof(endpoints));
+            var attempts = await JoinAnyAsync(list, cancellationToken).ConfigureAwait(false);
+            if (attempts is not null)
+                throw new DsnJoinException(attempts);
+        }
+
         /// <summary>Joins through the first bootstrap that admits this node; null on success, else every attempt.</summary>
         private async Task<List<DsnJoinAttempt>?> JoinAnyAsync(IReadOnlyList<DsnEndpoint> bootstrap, CancellationToken cancellationToken)
         {
@@ -63,6 +83,7 @@ namespace DistributedState
                 if (problem is null)
                 {
                     _logger.LogInformation("Node {Node} joined through {Bootstrap}.", NodeId, endpoint);
+                    ConnectToEveryone();
                     return null;
                 }
 
