@@ -149,12 +149,14 @@ namespace DistributedState
         {
             DsnEndpoint endpoint;
             uint probeId;
+            long incarnation;
             var acked = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
                 if (!_members.TryGet(nodeId, out var member) || member.IsDeparted || nodeId == NodeId)
                     return;
                 endpoint = member.EndPoint;
+                incarnation = member.Incarnation;
                 probeId = ++_nextProbeId;
                 _probes[probeId] = acked;
             }
@@ -169,7 +171,10 @@ namespace DistributedState
                 catch (Exception error)
                 {
                     _logger.LogDebug("Probe of {Peer} could not connect: {Reason}", nodeId, error.Message);
-                    SuspectIfUnchanged(nodeId, afterDisconnect ? "its connection closed and it refuses new ones" : "it refuses connections");
+                    // A strong hint, not proof: a member that is leaving refuses connections too, and its leave
+                    // may still be on the way. Give it one probe timeout to arrive.
+                    await Task.Delay(_options.ProbeTimeout).ConfigureAwait(false);
+                    SuspectIfUnchanged(nodeId, incarnation, afterDisconnect ? "its connection closed and it refuses new ones" : "it refuses connections");
                     return;
                 }
 
@@ -188,7 +193,7 @@ namespace DistributedState
 
                 if (await CompletesWithin(acked.Task, _options.ProbeTimeout).ConfigureAwait(false))
                     return;
-                SuspectIfUnchanged(nodeId, $"no answer to direct and indirect probes within {2 * _options.ProbeTimeout.TotalMilliseconds:0} ms");
+                SuspectIfUnchanged(nodeId, incarnation, $"no answer to direct and indirect probes within {2 * _options.ProbeTimeout.TotalMilliseconds:0} ms");
             }
             catch (Exception error) when (!(error is OperationCanceledException))
             {
@@ -201,13 +206,17 @@ namespace DistributedState
             }
         }
 
-        private void SuspectIfUnchanged(string nodeId, string why)
+        /// <summary>
+        /// Suspects a member whose probe failed, unless it proved itself alive with a newer incarnation while the
+        /// probe ran (a refutation racing a probe must not cause a new suspicion: that would be flapping).
+        /// </summary>
+        private void SuspectIfUnchanged(string nodeId, long probedIncarnation, string why)
         {
             if (!IsRunning)
                 return;
             lock (_gate)
             {
-                if (!_members.TryGet(nodeId, out var member) || member.IsDeparted)
+                if (!_members.TryGet(nodeId, out var member) || member.IsDeparted || member.Incarnation != probedIncarnation)
                     return;
                 if (member.Status == DsnPeerStatus.Alive)
                 {

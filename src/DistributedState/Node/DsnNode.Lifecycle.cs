@@ -231,7 +231,10 @@ namespace DistributedState
             lock (_gate)
             {
                 var leave = LeaveRecord.Create(_identity, NodeId, _incarnation);
-                encoded = MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), Array.Empty<AliveRecord>(), Array.Empty<Accusation>(), new[] { leave }));
+                // Relayed at least once even in a full mesh: a peer whose connection to us is being replaced
+                // must still hear of the leave before it notices that we are gone.
+                var budget = (byte)Math.Max(1, (int)InitialRelayBudget());
+                encoded = MessageCodec.Encode(new MembersMessage(budget, Array.Empty<AliveRecord>(), Array.Empty<Accusation>(), new[] { leave }));
             }
 
             // Every session, not one per peer: a peer must hear the leave before any of its connections closes.
