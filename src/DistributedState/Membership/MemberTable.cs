@@ -166,6 +166,10 @@ namespace DistributedState.Membership
             var status = accusation.Kind == AccusationKind.Suspect ? DsnPeerStatus.Suspect : DsnPeerStatus.Failed;
             if (accusation.Incarnation < member.Incarnation)
                 return new MemberUpdate(MemberUpdateKind.None, member);
+            // Accusations are not signed: one may only name an incarnation the member itself has signed, or a
+            // member could be declared failed beyond any refutation.
+            if (accusation.Incarnation > member.Alive.Incarnation)
+                return new MemberUpdate(MemberUpdateKind.Rejected, member, reason: $"an accusation names incarnation {accusation.Incarnation} of '{accusation.NodeId}', which it never announced", counter: "members.rejected.unknown_incarnation");
             if (accusation.Incarnation == member.Incarnation && Member.StatusRank(status) <= member.Rank)
             {
                 // A further independent suspicion of the same incarnation: Lifeguard counts it.

@@ -116,8 +116,9 @@ namespace DistributedState
             if (alive.Count + accusations.Count + leaves.Count > 0)
                 session.Send(new MembersMessage(0, alive, accusations, leaves));
 
-            // What the peer believes of this node: a suspicion or a higher incarnation must be refuted.
-            if (theirs.TryGetValue(NodeId, out var ofUs) && (ofUs.Incarnation > _incarnation || (ofUs.Incarnation == _incarnation && ofUs.StatusRank > 0)))
+            // The peer suspects this node, or holds it failed: refute. (A higher incarnation is not taken from an
+            // unsigned digest; it arrives as a signed alive record.)
+            if (theirs.TryGetValue(NodeId, out var ofUs) && ofUs.Incarnation == _incarnation && ofUs.StatusRank > 0)
                 Refute(ofUs.Incarnation, $"{session.PeerId} holds it as {(DsnPeerStatus)ofUs.StatusRank}");
 
             foreach (var their in theirs.Values)

@@ -15,11 +15,12 @@ namespace DistributedState
     // Accepting and opening connections, authenticating them, and the registry of sessions by peer.
     public sealed partial class DsnNode
     {
-        private const int MaxPendingHandshakes = 256;
+        private const int MaxPendingHandshakes = 1024;
+        private const long MinHandshakeAgeToEvictMs = 250;
         private const long DuplicateSessionGraceMs = 2000;
         private readonly Dictionary<string, List<PeerSession>> _sessions = new Dictionary<string, List<PeerSession>>(StringComparer.Ordinal);
         private readonly Dictionary<string, Task<PeerSession>> _dialing = new Dictionary<string, Task<PeerSession>>(StringComparer.Ordinal);
-        private int _pendingHandshakes;
+        private readonly LinkedList<(CancellationTokenSource Cancel, long StartedAt)> _handshaking = new LinkedList<(CancellationTokenSource, long)>();
 
         private async Task AcceptLoopAsync(CancellationToken token)
         {
@@ -36,27 +37,44 @@ namespace DistributedState
                     continue;
                 }
 
-                if (Interlocked.Increment(ref _pendingHandshakes) > MaxPendingHandshakes)
+                var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                LinkedListNode<(CancellationTokenSource, long)> pending;
+                lock (_handshaking)
                 {
-                    Interlocked.Decrement(ref _pendingHandshakes);
-                    _counters.Add("handshake.refused_busy");
-                    connection.Dispose();
-                    continue;
+                    // At the cap, the longest-waiting handshake goes if it has had a fair chance: an honest peer
+                    // completes in milliseconds, so silent connections (slowloris) are the ones evicted. If even
+                    // the oldest is young, the newcomer is refused instead, so a flood cannot evict honest peers.
+                    if (_handshaking.Count >= MaxPendingHandshakes)
+                    {
+                        var oldest = _handshaking.First!;
+                        if (MonotonicMs - oldest.Value.StartedAt < MinHandshakeAgeToEvictMs)
+                        {
+                            _counters.Add("handshake.refused_busy");
+                            connection.Dispose();
+                            handshake.Dispose();
+                            continue;
+                        }
+
+                        oldest.Value.Cancel.Cancel();
+                        _handshaking.RemoveFirst();
+                        _counters.Add("handshake.evicted");
+                    }
+
+                    pending = _handshaking.AddLast((handshake, MonotonicMs));
                 }
 
-                _ = Task.Run(() => AcceptOneAsync(connection));
+                _ = Task.Run(() => AcceptOneAsync(connection, handshake, pending));
             }
         }
 
-        private async Task AcceptOneAsync(IDsnConnection connection)
+        private async Task AcceptOneAsync(IDsnConnection connection, CancellationTokenSource handshake, LinkedListNode<(CancellationTokenSource, long)> pending)
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                timeout.CancelAfter(_options.HandshakeTimeout);
+                handshake.CancelAfter(_options.HandshakeTimeout);
                 await WhenThawed().ConfigureAwait(false);
-                var handshake = await Handshake.RespondAsync(connection, _networkKey, _identity, SelfStatement(), timeout.Token).ConfigureAwait(false);
-                Admit(connection, handshake, initiated: false, expectedNodeId: null);
+                var result = await Handshake.RespondAsync(connection, _networkKey, _identity, SelfStatement(), handshake.Token).ConfigureAwait(false);
+                Admit(connection, result, initiated: false, expectedNodeId: null);
             }
             catch (HandshakeException refused)
             {
@@ -78,7 +96,13 @@ namespace DistributedState
             }
             finally
             {
-                Interlocked.Decrement(ref _pendingHandshakes);
+                lock (_handshaking)
+                {
+                    if (pending.List is not null)
+                        _handshaking.Remove(pending);
+                }
+
+                handshake.Dispose();
             }
         }
 

@@ -40,7 +40,7 @@ namespace DistributedState
                     HandleDirect(session, direct);
                     break;
                 case DirectAckMessage directAck:
-                    HandleDirectAck(directAck);
+                    HandleDirectAck(session, directAck);
                     break;
             }
         }

@@ -186,6 +186,14 @@ namespace DistributedState
             {
                 if (!_members.TryGet(owner, out var member) || member.Verifier != verifier || !_owners.TryGetValue(owner, out var state))
                     return false; // the owner was rebound or reaped meanwhile
+                var size = state.SizeAfterApplying(batches);
+                if (size > _options.MaxStateBytes)
+                {
+                    _counters.Add("batches.rejected.state_too_large");
+                    _logger.LogWarning("Dropped state of {Owner}: it would hold {Size} bytes, more than MaxStateBytes ({Limit}).", owner, size, _options.MaxStateBytes);
+                    return false;
+                }
+
                 if (syncFrom is null)
                 {
                     if (state.Classify(batches[0]) != BatchFit.Applicable)

@@ -30,7 +30,7 @@ namespace DistributedState
             {
                 if (record.NodeId == NodeId)
                 {
-                    ConsiderStatementAboutSelf(record.Incarnation, record.PublicKey, strictlyNewer: true);
+                    ConsiderAliveRecordOfSelf(record);
                     continue;
                 }
 
@@ -75,12 +75,16 @@ namespace DistributedState
             {
                 if (accusation.NodeId == NodeId)
                 {
-                    if (accusation.Incarnation >= _incarnation)
+                    // Only our current incarnation can be accused: a higher one was never announced (and an earlier
+                    // run's higher incarnation reaches us as its signed alive record).
+                    if (accusation.Incarnation == _incarnation)
                         Refute(accusation.Incarnation, $"{accusation.Reporter} reported it {accusation.Kind}");
                     continue;
                 }
 
                 var update = _members.ApplyAccusation(accusation, now, monotonic);
+                if (update.Kind == MemberUpdateKind.Rejected)
+                    Reject(update);
                 if (update.Kind == MemberUpdateKind.StatusChanged)
                 {
                     RaisePeerStatusChanged(update.Member!, update.OldStatus);
@@ -134,26 +138,26 @@ namespace DistributedState
         }
 
         /// <summary>
-        /// A peer holds a view of this node at <paramref name="incarnation"/>: if it is as new as ours and not our
-        /// current alive record (a suspicion, or an earlier run with a higher incarnation), refute it.
+        /// An alive record of this node came back from the network. One signed by us with a higher incarnation
+        /// is from an earlier run of this node (its clock was ahead, or it refuted often): outbid it.
         /// </summary>
-        private void ConsiderStatementAboutSelf(long incarnation, byte[] publicKey, bool strictlyNewer)
+        private void ConsiderAliveRecordOfSelf(AliveRecord record)
         {
-            if (Internal.Hex.Encode(publicKey) != _identity.PublicKeyHex)
+            if (Internal.Hex.Encode(record.PublicKey) != _identity.PublicKeyHex || !_members.TryGet(NodeId, out var self) || !record.IsSignedBy(self.Verifier))
             {
                 _counters.Add("members.rejected.identity_conflict");
-                _logger.LogWarning("A statement claims this node's NodeId '{Node}' with a different identity key; ignored.", NodeId);
+                _logger.LogWarning("A statement claims this node's NodeId '{Node}' without its identity key; ignored.", NodeId);
                 return;
             }
 
-            if (strictlyNewer ? incarnation > _incarnation : incarnation >= _incarnation)
-                Refute(incarnation, "an earlier run of this node had a higher incarnation");
+            if (record.Incarnation > _incarnation)
+                Refute(record.Incarnation, "an earlier run of this node had a higher incarnation");
         }
 
         /// <summary>Proves this node is alive with a new, higher incarnation, and tells every peer.</summary>
         private void Refute(long observedIncarnation, string why)
         {
-            if (System.Threading.Volatile.Read(ref _lifecycle) >= Stopping)
+            if (System.Threading.Volatile.Read(ref _lifecycle) >= Stopping || observedIncarnation >= long.MaxValue - 1)
                 return;
             _incarnation = Math.Max(_incarnation, observedIncarnation) + 1;
             _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised!.Host, _advertised.Port);

@@ -92,12 +92,15 @@ namespace DistributedState
             session.Send(new DirectAckMessage(message.MessageId));
         }
 
-        private void HandleDirectAck(DirectAckMessage ack)
+        private void HandleDirectAck(PeerSession session, DirectAckMessage ack)
         {
             lock (_gate)
             {
-                if (_pendingSends.TryGetValue(ack.MessageId, out var pending))
+                // Only the addressee may acknowledge: message ids are easy to guess.
+                if (_pendingSends.TryGetValue(ack.MessageId, out var pending) && pending.Session.PeerId == session.PeerId)
                     pending.Acked.TrySetResult(true);
+                else
+                    _counters.Add("messages.rejected.foreign_ack");
             }
         }
 

@@ -74,7 +74,7 @@ namespace DistributedState.Security
 
             var reply = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
                 ?? throw new HandshakeException("handshake.closed_by_peer",
-                    "the peer closed the connection without answering the hello: it uses a different network key or another protocol version");
+                    "the peer closed the connection without answering the hello: it uses a different network key or another protocol version, or it is overloaded (its log says which)");
             if (reply.Length < NonceLength + FrameCipher.Overhead)
                 throw new HandshakeException("handshake.malformed", "the peer's answer is too short to be a handshake");
 

@@ -8,6 +8,8 @@ namespace DistributedState.Security
     {
         public static byte[] DeriveKey(byte[] inputKey, byte[] salt, string label, int length)
         {
+            if (length < 1 || length > 255 * 32)
+                throw new ArgumentOutOfRangeException(nameof(length), length, "HKDF-SHA256 yields 1 to 8160 bytes (RFC 5869).");
             byte[] pseudoRandomKey;
             using (var extract = new HMACSHA256(salt.Length == 0 ? new byte[32] : salt))
                 pseudoRandomKey = extract.ComputeHash(inputKey);

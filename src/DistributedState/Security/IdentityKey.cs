@@ -61,8 +61,15 @@ namespace DistributedState.Security
                 throw new ArgumentException($"The identity file '{path}' is not a DistributedState identity (expected '{FileHeader}' and three 64-character hex lines). Delete it to create a new identity, or point IdentityPath elsewhere.");
             }
 
-            var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = d, Q = new ECPoint { X = x, Y = y } });
-            return new IdentityKey(key);
+            try
+            {
+                var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = d, Q = new ECPoint { X = x, Y = y } });
+                return new IdentityKey(key);
+            }
+            catch (CryptographicException error)
+            {
+                throw new ArgumentException($"The identity file '{path}' does not hold a valid P-256 key ({error.Message}). Delete it to create a new identity, or point IdentityPath elsewhere.", error);
+            }
         }
 
         public static string DefaultPath(string nodeId)

@@ -131,6 +131,41 @@ namespace DistributedState.State
             return result;
         }
 
+        /// <summary>Bytes the state would hold after applying <paramref name="batches"/> (as a push or a sync would).</summary>
+        public long SizeAfterApplying(IReadOnlyList<SignedBatch> batches)
+        {
+            long epoch = Epoch;
+            foreach (var batch in batches)
+                epoch = Math.Max(epoch, batch.Epoch);
+            var reset = epoch > Epoch;
+            var finals = new Dictionary<string, BatchEntry>(StringComparer.Ordinal);
+            foreach (var batch in batches)
+            {
+                if (batch.Epoch != epoch)
+                    continue;
+                foreach (var entry in batch.Entries)
+                {
+                    if (!finals.TryGetValue(entry.Key, out var known) || known.Version < entry.Version)
+                        finals[entry.Key] = entry;
+                }
+            }
+
+            var size = reset ? 0 : LiveBytes;
+            foreach (var entry in finals.Values)
+            {
+                if (!reset && _entries.TryGetValue(entry.Key, out var current))
+                {
+                    if (current.Version >= entry.Version)
+                        continue;
+                    size -= EntryBytes(entry.Key, current.Value);
+                }
+
+                size += EntryBytes(entry.Key, entry.Value);
+            }
+
+            return size;
+        }
+
         /// <summary>Bytes the state would hold after setting <paramref name="key"/> to <paramref name="value"/>.</summary>
         public long SizeAfter(string key, string? value)
         {
@@ -219,7 +254,8 @@ namespace DistributedState.State
 
         private void ApplyEntries(SignedBatch batch, List<StateChange> changes)
         {
-            var retained = Retain(batch);
+            // A sync answer may repeat a batch already held: keep the held one and its live-entry count.
+            var retained = _batches.TryGetValue(batch.Version, out var held) ? held : Retain(batch);
             foreach (var written in batch.Entries)
             {
                 if (_entries.TryGetValue(written.Key, out var current) && current.Version >= written.Version)

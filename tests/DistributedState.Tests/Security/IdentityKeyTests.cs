@@ -175,7 +175,7 @@ namespace DistributedState.Tests.Security
             Assert.Equal(contents, File.ReadAllText(path));
         }
 
-        [Fact(Skip = "runtime bug: IdentityKey.Load (IdentityKey.cs:64) lets CryptographicException 'point is not on curve' escape for a well-formed file with an invalid key")]
+        [Fact]
         public void An_identity_file_whose_key_is_not_a_valid_P256_key_is_an_ArgumentException()
         {
             // Well-formed text, but the public point was edited (disk corruption, a hand edit): not a key at all.

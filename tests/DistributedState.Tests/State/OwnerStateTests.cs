@@ -293,7 +293,7 @@ namespace DistributedState.Tests.State
             AssertEveryEntryIsRetained(state, "a", "b");
         }
 
-        [Fact(Skip = "runtime bug: OwnerState.ApplySync re-Retains a batch already held (OwnerState.cs:98 -> Retain at :264 overwrites _batches[version]); the copy has no live entries and is dropped, so the held batch vanishes from BatchesAfter")]
+        [Fact]
         public void ApplySync_that_overlaps_batches_already_held_keeps_them_retained()
         {
             // The digest said "I hold up to 101"; before the answer arrived a push brought 102. The answer then
@@ -309,7 +309,7 @@ namespace DistributedState.Tests.State
             AssertRetainedConsistent(state);
         }
 
-        [Fact(Skip = "runtime bug: OwnerState.ApplySync re-Retains a batch already held (OwnerState.cs:98 -> Retain at :264 overwrites _batches[version]); the copy has no live entries and is dropped, so the held batch vanishes from BatchesAfter")]
+        [Fact]
         public void ApplySync_that_repeats_the_newest_batch_keeps_it_retained()
         {
             var state = new OwnerState(Owner);
