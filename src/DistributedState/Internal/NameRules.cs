@@ -19,7 +19,7 @@ namespace DistributedState.Internal
             if (string.IsNullOrEmpty(nodeId))
                 return "A NodeId is required: 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'.";
             if (nodeId!.Length > MaxNodeIdLength)
-                return $"The NodeId '{nodeId.Substring(0, 20)}…' has {nodeId.Length} characters; at most {MaxNodeIdLength} are allowed.";
+                return $"The NodeId '{nodeId.Substring(0, 20)}…' has {nodeId.Length} characters; a NodeId is 1 to {MaxNodeIdLength} characters of A-Z, a-z, 0-9, '.', '_' and '-'.";
             foreach (var c in nodeId)
             {
                 if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
