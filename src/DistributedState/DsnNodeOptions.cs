@@ -88,8 +88,11 @@ namespace DistributedState
         /// </summary>
         public double SuspicionMultiplier { get; set; } = 4;
 
-        /// <summary>How often a node compares its view with one peer to repair anything a push missed. Default 1 s.</summary>
-        public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(1);
+        /// <summary>
+        /// The least time between two anti-entropy exchanges (digest and repair) with one peer. They run on every new
+        /// connection, when a push reveals a gap, and when probe summaries show that two views differ. Default 500 ms.
+        /// </summary>
+        public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
         /// <summary>
         /// Connections a node opens to peers. Up to this many members the network is a full mesh; beyond it each

@@ -54,7 +54,7 @@ namespace DistributedState
         /// <summary>Asks a peer for what we lack, at most once per anti-entropy interval per session.</summary>
         private void RequestDigest(PeerSession session)
         {
-            if (MonotonicMs - session.LastDigestAt < _options.AntiEntropyInterval.TotalMilliseconds / 4)
+            if (MonotonicMs - session.LastDigestAt < _options.AntiEntropyInterval.TotalMilliseconds)
                 return;
             SendDigest(session, 0);
         }
