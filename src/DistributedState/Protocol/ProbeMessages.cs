@@ -1,9 +1,12 @@
 namespace DistributedState.Protocol
 {
-    /// <summary>A failure-detector probe. <see cref="Summary"/> lets the peers notice that their views differ.</summary>
-    internal sealed class PingMessage : Message
+    /// <summary>
+    /// The two halves of a failure-detector probe share one shape: the probe id, and a <see cref="Summary"/> of the
+    /// sender's view that lets the peers notice cheaply that their views differ.
+    /// </summary>
+    internal abstract class ProbeMessage : Message
     {
-        public PingMessage(uint probeId, ulong summary)
+        protected ProbeMessage(uint probeId, ulong summary)
         {
             ProbeId = probeId;
             Summary = summary;
@@ -13,37 +16,29 @@ namespace DistributedState.Protocol
 
         public ulong Summary { get; }
 
-        public override MessageType Type => MessageType.Ping;
-
         public override void WriteBody(WireWriter writer)
         {
             writer.U32(ProbeId);
             writer.U64(Summary);
         }
+    }
+
+    /// <summary>A failure-detector probe.</summary>
+    internal sealed class PingMessage : ProbeMessage
+    {
+        public PingMessage(uint probeId, ulong summary) : base(probeId, summary) { }
+
+        public override MessageType Type => MessageType.Ping;
 
         public static PingMessage Read(WireReader reader) => new PingMessage(reader.U32(), reader.U64());
     }
 
     /// <summary>The answer to a ping, direct or relayed for an indirect probe.</summary>
-    internal sealed class AckMessage : Message
+    internal sealed class AckMessage : ProbeMessage
     {
-        public AckMessage(uint probeId, ulong summary)
-        {
-            ProbeId = probeId;
-            Summary = summary;
-        }
-
-        public uint ProbeId { get; }
-
-        public ulong Summary { get; }
+        public AckMessage(uint probeId, ulong summary) : base(probeId, summary) { }
 
         public override MessageType Type => MessageType.Ack;
-
-        public override void WriteBody(WireWriter writer)
-        {
-            writer.U32(ProbeId);
-            writer.U64(Summary);
-        }
 
         public static AckMessage Read(WireReader reader) => new AckMessage(reader.U32(), reader.U64());
     }
