@@ -18,10 +18,15 @@ namespace DistributedState.Security
         public const int Overhead = SequenceLength + TagLength;
         private const int ChunkBytes = 4096;
 
+        // Scratch space shared by every cipher on a thread (ApplyKeystream never yields), so a node with a hundred
+        // sessions does not carry a hundred pairs of buffers.
+        [ThreadStatic]
+        private static byte[]? _counters;
+        [ThreadStatic]
+        private static byte[]? _keystream;
+
         private readonly ICryptoTransform _blockCipher;
         private readonly HMACSHA256 _mac;
-        private readonly byte[] _counters = new byte[ChunkBytes];
-        private readonly byte[] _keystream = new byte[ChunkBytes];
         private readonly Aes _aes;
 
         protected FrameCipher(byte[] encryptionKey, byte[] macKey)
@@ -36,6 +41,8 @@ namespace DistributedState.Security
 
         protected void ApplyKeystream(ulong sequence, byte[] data, int offset, int count)
         {
+            var counters = _counters ??= new byte[ChunkBytes];
+            var keystream = _keystream ??= new byte[ChunkBytes];
             ulong block = 0;
             for (var done = 0; done < count; done += ChunkBytes)
             {
@@ -43,13 +50,13 @@ namespace DistributedState.Security
                 var blocks = (length + 15) / 16;
                 for (var b = 0; b < blocks; b++, block++)
                 {
-                    BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(_counters, b * 16, 8), sequence);
-                    BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(_counters, b * 16 + 8, 8), block);
+                    BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(counters, b * 16, 8), sequence);
+                    BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(counters, b * 16 + 8, 8), block);
                 }
 
-                _blockCipher.TransformBlock(_counters, 0, blocks * 16, _keystream, 0);
+                _blockCipher.TransformBlock(counters, 0, blocks * 16, keystream, 0);
                 for (var i = 0; i < length; i++)
-                    data[offset + done + i] ^= _keystream[i];
+                    data[offset + done + i] ^= keystream[i];
             }
         }
 
