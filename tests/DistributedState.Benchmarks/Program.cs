@@ -88,8 +88,8 @@ namespace DistributedState.Benchmarks
             }
 
             var failed = results.Where(r => r.Status == "failed").ToList();
-            if (results.Any(r => r.Status == "pending"))
-                Console.WriteLine("# pending: the scale scenario waits for the simulated in-process transport of issue 5; it did not run.");
+            foreach (var r in results.Where(r => r.Status is "pending" or "not-run"))
+                Console.WriteLine($"# {r.Status}: {r.Scenario} N={r.Nodes}: {r.Error}");
             if (failed.Count > 0)
                 Console.WriteLine($"# {failed.Count} scenario run(s) failed: " + string.Join(", ", failed.Select(f => f.Scenario + (f.Nodes is null ? "" : " N=" + f.Nodes) + (f.Variant is null ? "" : " " + f.Variant))));
             return failed.Count > 0 ? 1 : 0;
@@ -122,6 +122,8 @@ options:
   --keys K           join: keys per member (100); memory: keys per node (10)
   --rate R           soak: writes per second across the cluster (50)
   --kinds K[,K...]   failure: which of graceful,crash,freeze (all three)
+  --writes W         traffic, scale: timed single writes (100, 50)
+  --max-nodes M      scale: larger sizes are reported as not run (2000)
   --processes        failure: one node per child process; crash = SIGKILL, freeze = SIGSTOP (/bin/kill)
   --json FILE        write one object per scenario and N (units in field names)");
         }

@@ -71,7 +71,7 @@ namespace DistributedState.Benchmarks.Harness
             };
             var live = Nodes;
             foreach (var node in live.OrderBy(_ => _random.Next()).Take(2))
-                options.BootstrapNodes.Add(new DsnEndpoint("127.0.0.1", node.LocalEndPoint.Port));
+                options.BootstrapNodes.Add(node.AdvertisedEndPoint);
             Configure?.Invoke(options);
             return options;
         }
@@ -98,7 +98,29 @@ namespace DistributedState.Benchmarks.Harness
                 Pulse.Fire();
             };
             node.PeerJoined += (_, _) => Pulse.Fire();
-            node.StateChanged += (_, _) => Pulse.Fire();
+            node.StateChanged += (_, e) =>
+            {
+                var watch = Watch;
+                if (watch is not null && e.Key == watch.Key && e.NewValue == watch.Value)
+                    watch.Seen.TryAdd(node.NodeId, Clock.Now);
+                Pulse.Fire();
+            };
+        }
+
+        /// <summary>When set, the first StateChanged event of each node for this key and value is timestamped (the event's view of propagation).</summary>
+        public volatile WatchedWrite? Watch;
+
+        internal sealed class WatchedWrite
+        {
+            public WatchedWrite(string key, string value)
+            {
+                Key = key;
+                Value = value;
+            }
+
+            public string Key { get; }
+            public string Value { get; }
+            public System.Collections.Concurrent.ConcurrentDictionary<string, long> Seen { get; } = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         }
 
         /// <summary>Starts nodes a few at a time; the first of an empty cluster starts the network.</summary>
@@ -124,12 +146,15 @@ namespace DistributedState.Benchmarks.Harness
                 {
                     await WaitAllAliveAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                     var now = ProcessInfo.CpuTime();
-                    Progress.Say($"  {count} nodes alive everywhere; CPU over the last 10 joins {(now - cpu).TotalSeconds / Clock.MsSince(wall) * 1000 / Environment.ProcessorCount * 100:0}% of the machine");
+                    Progress.Say($"  {count} nodes alive everywhere; CPU over the last 10 joins {(now - cpu).TotalSeconds / Clock.MsSince(wall) * 1000 / Environment.ProcessorCount * 100:0}% of the machine; " + Pool());
                     cpu = now;
                     wall = Clock.Now;
                 }
             }
         }
+
+        public static string Pool() =>
+            $"thread pool: {System.Threading.ThreadPool.ThreadCount} threads, {System.Threading.ThreadPool.PendingWorkItemCount} queued items";
 
         public async Task WaitAllAliveAsync(TimeSpan timeout)
         {

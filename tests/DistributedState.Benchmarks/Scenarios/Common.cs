@@ -23,6 +23,7 @@ namespace DistributedState.Benchmarks.Scenarios
             {
                 result.Status = "failed";
                 result.Error = error.GetType().Name + ": " + error.Message;
+                result.Notes.Add("at the failure: " + InProcessCluster.Pool());
                 Progress.Say($"  FAILED: {result.Error}");
             }
 
@@ -73,6 +74,16 @@ namespace DistributedState.Benchmarks.Scenarios
             }
 
             return false;
+        }
+
+        /// <summary>Every counter summed over the nodes, for the notes of a run that did not converge.</summary>
+        public static string CountersNote(IEnumerable<DistributedState.DsnNode> nodes)
+        {
+            var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var node in nodes)
+                foreach (var pair in node.GetStatistics().Counters)
+                    sums[pair.Key] = sums.TryGetValue(pair.Key, out var v) ? v + pair.Value : pair.Value;
+            return "counters summed over nodes: " + string.Join(", ", sums.Select(p => p.Key + "=" + p.Value));
         }
 
         public static long Sum(IEnumerable<DistributedState.DsnNode> nodes, string counter) => nodes.Sum(n => n.GetStatistics()[counter]);

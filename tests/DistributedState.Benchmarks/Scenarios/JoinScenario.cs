@@ -26,10 +26,23 @@ namespace DistributedState.Benchmarks.Scenarios
                             "key" + k.ToString("000", CultureInfo.InvariantCulture), $"value {k} of {node.NodeId}, some text")));
                     var ids = new HashSet<string>(nodes.Select(x => x.NodeId), StringComparer.Ordinal);
                     var fill = Clock.Now;
-                    await Converge.EachAsync(nodes.Count, i => HoldsAll(nodes[i], ids, keys), cluster.Pulse, fill, Common.FormTimeout).ConfigureAwait(false);
+                    try
+                    {
+                    await Converge.EachAsync(nodes.Count, i => HoldsAll(nodes[i], ids, keys), cluster.Pulse, fill, TimeSpan.FromSeconds(60),
+                        () => string.Join("; ", nodes.Where(x => !HoldsAll(x, ids, keys)).Take(2).Select(x => x.NodeId + " sees " + string.Join(",",
+                            x.GetPeers().Where(p => ids.Contains(p.NodeId) && (p.Status != DsnPeerStatus.Alive || p.KeyCount != keys)).Take(8).Select(p => $"{p.NodeId}:{p.Status}:{p.KeyCount}"))))).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        result.Notes.Add(Common.CountersNote(nodes));
+                        throw;
+                    }
+
                     result.Notes.Add($"{keys} keys on each of {n} members replicated everywhere after {Clock.MsSince(fill):0} ms");
 
                     var returned = new List<double>();
+                    var received = new List<double>();
+                    var verified = new List<double>();
                     var complete = new List<double>();
                     for (var t = -1; t < trials; t++)
                     {
@@ -46,6 +59,9 @@ namespace DistributedState.Benchmarks.Scenarios
                             {
                                 returned.Add(startReturned);
                                 complete.Add(times[0]);
+                                var stats = joiner.GetStatistics();
+                                received.Add(stats["bytes.received"] / 1024.0);
+                                verified.Add(stats["batches.verified"]);
                             }
                         }
                         finally
@@ -63,6 +79,10 @@ namespace DistributedState.Benchmarks.Scenarios
                         result.Add("complete_median_ms", Stats.Median(complete));
                     result.Add("complete_p99_ms", Stats.Percentile(complete, 99));
                     result.Add("complete_max_ms", Stats.Max(complete));
+                    result.Add("joiner_received_median_kib", Stats.Median(received));
+                    result.Add("joiner_batches_verified_median_count", Stats.Median(verified));
+                    var stateKib = nodes.Sum(x => x.GetState(x.NodeId).Sum(e => e.Key.Length + e.Value.Length)) / 1024.0;
+                    result.Add("network_state_kib", stateKib);
                     result.Notes.Add("complete = from StartAsync until the joiner lists all N members Alive with all their keys; the first join is a discarded warm-up; each joiner leaves gracefully before the next");
                 }).ConfigureAwait(false));
             }

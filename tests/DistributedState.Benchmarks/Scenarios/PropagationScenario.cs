@@ -20,7 +20,7 @@ namespace DistributedState.Benchmarks.Scenarios
                 {
                     await using var cluster = await Common.FormAsync(n, result).ConfigureAwait(false);
                     var nodes = cluster.Nodes;
-                    var (all, perPeer, timeouts) = await MeasureAsync(cluster, nodes, trials, warmup: Math.Min(20, trials)).ConfigureAwait(false);
+                    var (all, perPeer, timeouts, events) = await MeasureAsync(cluster, nodes, trials, warmup: Math.Min(20, trials)).ConfigureAwait(false);
                     result.Add("trials_count", all.Count);
                     result.Add("median_ms", Stats.Median(all));
                     if (n == 10)
@@ -35,9 +35,13 @@ namespace DistributedState.Benchmarks.Scenarios
                         result.Add("max_ms", Stats.Max(all));
                     result.Add("peer_median_ms", Stats.Median(perPeer));
                     result.Add("peer_p99_ms", Stats.Percentile(perPeer, 99));
+                    result.Add("event_median_ms", Stats.Median(events));
+                    result.Add("event_p99_ms", Stats.Percentile(events, 99));
                     result.Add("trials_over_1s_count", all.Count(t => t > 1000));
                     result.Add("timeouts_count", timeouts);
-                    result.Notes.Add("value = time until the LAST peer's GetData returns the new value (\"visible on all peers\"); peer_* = each peer separately");
+                    result.Notes.Add("value = time until the LAST peer's GetData returns the new value (\"visible on all peers\"); peer_* = each peer separately; event_* = the same trial timed by the last peer's StateChanged event instead of polling");
+                    var slow = all.Select((v, i) => (v, i)).Where(x => x.v > 5).Select(x => x.i).ToList();
+                    result.Notes.Add($"trials over 5 ms: {slow.Count} of {all.Count}" + (slow.Count == 0 ? "" : $"; their event-timed values: {string.Join(", ", slow.Take(12).Select(i => events[i].ToString("0.0", CultureInfo.InvariantCulture)))} ms"));
                 }).ConfigureAwait(false));
             }
 
@@ -45,16 +49,19 @@ namespace DistributedState.Benchmarks.Scenarios
         }
 
         /// <summary>Writes from each node in turn and waits for every other node to read the value; returns per-trial and per-peer ms.</summary>
-        public static async Task<(List<double> All, List<double> PerPeer, int Timeouts)> MeasureAsync(InProcessCluster cluster, IReadOnlyList<DsnNode> nodes, int trials, int warmup, string key = "prop")
+        public static async Task<(List<double> All, List<double> PerPeer, int Timeouts, List<double> Events)> MeasureAsync(InProcessCluster cluster, IReadOnlyList<DsnNode> nodes, int trials, int warmup, string key = "prop")
         {
             var all = new List<double>();
             var perPeer = new List<double>();
             var timeouts = 0;
+            var events = new List<double>();
             for (var t = -warmup; t < trials; t++)
             {
                 var writer = nodes[(t + warmup) % nodes.Count];
                 var others = nodes.Where(x => !ReferenceEquals(x, writer)).ToList();
                 var value = "v" + t.ToString(CultureInfo.InvariantCulture);
+                var watch = new InProcessCluster.WatchedWrite(key, value);
+                cluster.Watch = watch;
                 var start = Clock.Now;
                 writer.SetData(key, value);
                 double[] times;
@@ -66,7 +73,11 @@ namespace DistributedState.Benchmarks.Scenarios
                 {
                     timeouts++;
                     if (t >= 0)
+                    {
                         all.Add(10_000);
+                        events.Add(10_000);
+                    }
+
                     Progress.Say($"  trial {t} timed out (counted as 10 s)");
                     continue;
                 }
@@ -75,9 +86,15 @@ namespace DistributedState.Benchmarks.Scenarios
                     continue;
                 all.Add(times.Max());
                 perPeer.AddRange(times);
+                // The events may trail the reads a little (they are raised after the state is applied): wait for them, bounded.
+                var deadline = Clock.Now + System.Diagnostics.Stopwatch.Frequency;
+                while (watch.Seen.Count < others.Count && Clock.Now < deadline)
+                    await Task.Yield();
+                events.Add(others.Max(o => watch.Seen.TryGetValue(o.NodeId, out var at) ? Clock.Ms(start, at) : double.NaN));
             }
 
-            return (all, perPeer, timeouts);
+            cluster.Watch = null;
+            return (all, perPeer, timeouts, events);
         }
     }
 }

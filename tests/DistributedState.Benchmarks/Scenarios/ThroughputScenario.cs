@@ -81,7 +81,18 @@ namespace DistributedState.Benchmarks.Scenarios
                             return true;
                         }
 
-                        var times = await Converge.EachAsync(nodes.Count, i => Holds(nodes[i]), cluster.Pulse, writeEnd, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+                        double[] times;
+                        try
+                        {
+                            times = await Converge.EachAsync(nodes.Count, i => Holds(nodes[i]), cluster.Pulse, writeEnd, TimeSpan.FromSeconds(120),
+                                () => string.Join("; ", nodes.Where(x => !Holds(x)).Take(3).Select(x => x.NodeId + " lacks final values of " +
+                                    string.Join(",", writers.Where((w, wi) => !ReferenceEquals(w, x) && x.GetData(w.NodeId, keys[lastKey[wi]]) != last[wi][lastKey[wi]]).Take(6).Select(w => w.NodeId))))).ConfigureAwait(false);
+                        }
+                        catch (TimeoutException)
+                        {
+                            result.Notes.Add($"{writes} writes in {writeSeconds:0.0} s; " + Common.CountersNote(nodes));
+                            throw;
+                        }
                         var convergeMs = times.Max();
                         var wall = Clock.MsSince(start) / 1000;
                         var cpu = (ProcessInfo.CpuTime() - cpuBefore).TotalSeconds;
