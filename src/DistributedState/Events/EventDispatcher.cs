@@ -18,6 +18,10 @@ namespace DistributedState.Events
         private readonly Action _onDropped;
         private readonly Task _pump;
 
+        /// <summary>The dispatcher whose handler is running on this thread, if any.</summary>
+        [ThreadStatic]
+        private static EventDispatcher? _raising;
+
         public EventDispatcher(int capacity, ILogger logger, Action onDropped)
         {
             _queue = Channel.CreateBounded<Action>(new BoundedChannelOptions(capacity)
@@ -37,11 +41,17 @@ namespace DistributedState.Events
                 _onDropped();
         }
 
-        /// <summary>Raises what is queued, then stops.</summary>
-        public Task CompleteAsync()
+        /// <summary>True when called from one of this dispatcher's handlers (say, a script stopping the node from an event action).</summary>
+        public bool IsRaisingOnCurrentThread => _raising == this;
+
+        /// <summary>
+        /// Raises what is queued, then stops. Pass <paramref name="fromHandler"/> when the caller is one of this
+        /// dispatcher's handlers: then it does not wait for the pump, which is busy running that very handler.
+        /// </summary>
+        public Task CompleteAsync(bool fromHandler)
         {
             _queue.Writer.TryComplete();
-            return _pump;
+            return fromHandler ? Task.CompletedTask : _pump;
         }
 
         private async Task PumpAsync()
@@ -52,11 +62,16 @@ namespace DistributedState.Events
                 {
                     try
                     {
+                        _raising = this;
                         raise();
                     }
                     catch (Exception error)
                     {
                         _logger.LogWarning(error, "An event handler threw; the node carries on.");
+                    }
+                    finally
+                    {
+                        _raising = null;
                     }
                 }
             }

@@ -184,6 +184,7 @@ namespace DistributedState
         /// </summary>
         private async Task ShutdownAsync(bool graceful)
         {
+            var fromHandler = _events.IsRaisingOnCurrentThread;
             int previous;
             do
             {
@@ -217,7 +218,7 @@ namespace DistributedState
                 _logger.LogDebug(error, "A loop ended with an error during shutdown.");
             }
 
-            await _events.CompleteAsync().ConfigureAwait(false);
+            await _events.CompleteAsync(fromHandler).ConfigureAwait(false);
             _identity.Dispose();
             Volatile.Write(ref _lifecycle, Stopped);
             _stopped.TrySetResult(true);

@@ -136,6 +136,27 @@ namespace DistributedState.Tests.Cluster
         }
 
         [Fact]
+        public async Task A_handler_may_stop_its_own_node()
+        {
+            await using var cluster = new TestCluster();
+            var a = await cluster.StartAsync("a");
+            var b = await cluster.StartAsync("b", a);
+            var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            b.StateChanged += (_, e) =>
+            {
+                if (e.NewValue == "stop")
+                {
+                    b.Dispose();
+                    stopped.TrySetResult(true);
+                }
+            };
+            a.SetData("command", "stop");
+            Assert.True(await stopped.Task.WaitAsync(TestCluster.Patience));
+            Assert.False(b.IsRunning);
+            await a.WaitForPeerAsync("b", DsnPeerStatus.Left, TestCluster.Patience);
+        }
+
+        [Fact]
         public async Task A_restarted_node_keeps_its_NodeId_and_its_new_writes_win()
         {
             await using var cluster = new TestCluster();
