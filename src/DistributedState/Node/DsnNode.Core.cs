@@ -120,13 +120,14 @@ namespace DistributedState
         {
             if (changes.Count == 0)
                 return;
+            _changed.Pulse();
+            if (StateChanged is null)
+                return; // nobody listens: spare the allocations (a busy network changes thousands of keys a second)
             foreach (var change in changes)
             {
                 var args = new DsnStateChangedEventArgs(change.Owner, change.Key, change.OldValue, change.NewValue, change.Version);
                 _events.Post(() => StateChanged?.Invoke(this, args));
             }
-
-            _changed.Pulse();
         }
 
         private void RaisePeerJoined(Member member)

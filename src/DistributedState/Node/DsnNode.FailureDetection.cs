@@ -23,6 +23,8 @@ namespace DistributedState
         private readonly Dictionary<string, long> _unconnectedSince = new Dictionary<string, long>(StringComparer.Ordinal);
         private readonly List<string> _probeOrder = new List<string>();
         private int _probeIndex;
+        private const int MaxLocalHealth = 8;
+        private int _localHealth;
         private uint _nextProbeId;
 
         private async Task MaintenanceLoopAsync(CancellationToken token)
@@ -35,7 +37,7 @@ namespace DistributedState
                 var now = MonotonicMs;
                 if (now >= nextProbe)
                 {
-                    nextProbe = now + (long)_options.ProbeInterval.TotalMilliseconds;
+                    nextProbe = now + (long)(_options.ProbeInterval.TotalMilliseconds * HealthFactor);
                     var target = NextProbeTarget();
                     if (target is not null)
                         _ = ProbeAsync(target, afterDisconnect: false);
@@ -49,6 +51,8 @@ namespace DistributedState
                         continue;
                     nextHousekeeping = now + 250;
                     CloseDuplicateSessions();
+                    foreach (var session in AllSessions())
+                        session.CloseIfWriteStalled();
                     ReapDeparted(now);
                     ExpireRelayedProbes(now);
                     toDial = MembersToDial(now);
@@ -91,8 +95,10 @@ namespace DistributedState
         }
 
         /// <summary>
-        /// Live members without a connection, up to the connection cap. Of two members that learn of each other,
-        /// the one with the smaller NodeId dials first; the other dials too if nothing arrives within a second.
+        /// Live members without a connection, up to the connection cap. A joiner dials everyone at once
+        /// (<see cref="ConnectToEveryone"/>), so members wait before dialling a member they learned of: one second for
+        /// the smaller NodeId of the pair, three for the larger. Dialling at once from both sides would open two
+        /// connections per pair during every join.
         /// </summary>
         private List<Member> MembersToDial(long now)
         {
@@ -110,7 +116,7 @@ namespace DistributedState
                     continue;
                 if (!_unconnectedSince.TryGetValue(member.NodeId, out var since))
                     _unconnectedSince[member.NodeId] = since = now;
-                if (string.CompareOrdinal(NodeId, member.NodeId) < 0 || now - since > 1000)
+                if (now - since > (string.CompareOrdinal(NodeId, member.NodeId) < 0 ? 1000 : 3000))
                     result.Add(member);
             }
 
@@ -180,8 +186,14 @@ namespace DistributedState
 
                 lock (_gate)
                     session.Send(new PingMessage(probeId, Summary()));
-                if (await CompletesWithin(acked.Task, _options.ProbeTimeout).ConfigureAwait(false))
+                var timeout = TimeSpan.FromMilliseconds(_options.ProbeTimeout.TotalMilliseconds * HealthFactor);
+                if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
+                {
+                    LocalHealthBetter();
                     return;
+                }
+
+                LocalHealthWorse();
 
                 lock (_gate)
                 {
@@ -191,9 +203,9 @@ namespace DistributedState
                         PreferredSession(helper)?.Send(new PingRequestMessage(probeId, nodeId));
                 }
 
-                if (await CompletesWithin(acked.Task, _options.ProbeTimeout).ConfigureAwait(false))
+                if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
                     return;
-                SuspectIfUnchanged(nodeId, incarnation, $"no answer to direct and indirect probes within {2 * _options.ProbeTimeout.TotalMilliseconds:0} ms");
+                SuspectIfUnchanged(nodeId, incarnation, $"no answer to direct and indirect probes within {2 * timeout.TotalMilliseconds:0} ms");
             }
             catch (Exception error) when (!(error is OperationCanceledException))
             {
@@ -335,6 +347,37 @@ namespace DistributedState
         {
             foreach (var expired in _relayedProbes.Where(p => p.Value.ExpiresAt < now).Select(p => p.Key).ToList())
                 _relayedProbes.Remove(expired);
+        }
+
+        /// <summary>
+        /// Lifeguard's local health multiplier: a node whose own probes go unanswered, or that is itself suspected,
+        /// is probably the slow one (overloaded, paused), so it probes more slowly and waits longer before it accuses
+        /// anybody. 1 when healthy, up to 1 + <see cref="MaxLocalHealth"/>.
+        /// </summary>
+        private double HealthFactor => 1 + System.Threading.Volatile.Read(ref _localHealth);
+
+        private void LocalHealthWorse()
+        {
+            int current;
+            do
+            {
+                current = System.Threading.Volatile.Read(ref _localHealth);
+                if (current >= MaxLocalHealth)
+                    return;
+            }
+            while (System.Threading.Interlocked.CompareExchange(ref _localHealth, current + 1, current) != current);
+        }
+
+        private void LocalHealthBetter()
+        {
+            int current;
+            do
+            {
+                current = System.Threading.Volatile.Read(ref _localHealth);
+                if (current == 0)
+                    return;
+            }
+            while (System.Threading.Interlocked.CompareExchange(ref _localHealth, current - 1, current) != current);
         }
 
         private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout)

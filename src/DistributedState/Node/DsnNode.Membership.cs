@@ -78,19 +78,20 @@ namespace DistributedState
                     // Only our current incarnation can be accused: a higher one was never announced (and an earlier
                     // run's higher incarnation reaches us as its signed alive record).
                     if (accusation.Incarnation == _incarnation)
+                    {
                         Refute(accusation.Incarnation, $"{accusation.Reporter} reported it {accusation.Kind}");
+                        LocalHealthWorse(); // being suspected hints that this node is the slow one (Lifeguard)
+                    }
                     continue;
                 }
 
                 var update = _members.ApplyAccusation(accusation, now, monotonic);
                 if (update.Kind == MemberUpdateKind.Rejected)
                     Reject(update);
+                // Sessions to a member declared failed stay open: if it is really gone they are dead anyway, and if
+                // the verdict was wrong (an overloaded host), they carry its refutation without a reconnection storm.
                 if (update.Kind == MemberUpdateKind.StatusChanged)
-                {
                     RaisePeerStatusChanged(update.Member!, update.OldStatus);
-                    if (update.Member!.Status == DsnPeerStatus.Failed)
-                        CloseSessionsTo(accusation.NodeId, "declared failed");
-                }
 
                 if (update.IsNews)
                     accusations.Add(accusation);

@@ -34,6 +34,8 @@ namespace DistributedState.Transport
         private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         private readonly CancellationTokenSource _closed = new CancellationTokenSource();
         private long _queuedBytes;
+        private int _writeStartedAt;
+        private int _loopsEnded;
         private int _rejectedFrames;
         private int _closing;
 
@@ -133,12 +135,9 @@ namespace DistributedState.Transport
                     {
                         await _whenRunnable().ConfigureAwait(false);
                         var frame = _sealer.Seal(plaintext);
-                        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token))
-                        {
-                            timeout.CancelAfter(_writeTimeout);
-                            await _connection.SendAsync(new ArraySegment<byte>(frame), timeout.Token).ConfigureAwait(false);
-                        }
-
+                        Volatile.Write(ref _writeStartedAt, Environment.TickCount);
+                        await _connection.SendAsync(new ArraySegment<byte>(frame), _closed.Token).ConfigureAwait(false);
+                        Volatile.Write(ref _writeStartedAt, 0);
                         Interlocked.Add(ref _queuedBytes, -plaintext.Length);
                         _counters.Add("frames.sent");
                         _counters.Add("bytes.sent", frame.Length + 4);
@@ -148,6 +147,34 @@ namespace DistributedState.Transport
             catch (Exception error)
             {
                 Close(IsOpen ? $"sending failed: {error.Message}" : CloseReason ?? "closed");
+            }
+            finally
+            {
+                LoopEnded();
+            }
+        }
+
+        /// <summary>
+        /// Closes the session when one write has been stuck longer than the write timeout (a peer that stopped
+        /// reading). Checked by the node's housekeeping rather than with a timer per frame.
+        /// </summary>
+        public void CloseIfWriteStalled()
+        {
+            var started = Volatile.Read(ref _writeStartedAt);
+            if (started != 0 && Environment.TickCount - started > _writeTimeout.TotalMilliseconds)
+            {
+                _counters.Add("sessions.closed.slow_reader");
+                Close($"a write has been blocked for more than {_writeTimeout.TotalSeconds:0.#} s: the peer is not reading");
+            }
+        }
+
+        /// <summary>The ciphers hold native handles: free them once neither loop can use them.</summary>
+        private void LoopEnded()
+        {
+            if (Interlocked.Increment(ref _loopsEnded) == 2)
+            {
+                _sealer.Dispose();
+                _opener.Dispose();
             }
         }
 
@@ -212,6 +239,10 @@ namespace DistributedState.Transport
             catch (Exception error)
             {
                 Close(IsOpen ? $"receiving failed: {error.Message}" : CloseReason ?? "closed");
+            }
+            finally
+            {
+                LoopEnded();
             }
         }
 

@@ -114,6 +114,13 @@ namespace DistributedState.Transport
             private readonly NetworkStream _stream;
             private readonly byte[] _header = new byte[4];
 
+            // One cancellation registration per direction for as long as the caller passes the same token (a
+            // session passes its lifetime token): registering per frame would cost an allocation and a lock each.
+            private CancellationTokenRegistration _sendRegistration;
+            private CancellationToken _sendToken;
+            private CancellationTokenRegistration _receiveRegistration;
+            private CancellationToken _receiveToken;
+
             public Connection(Socket socket)
             {
                 _socket = socket;
@@ -128,24 +135,34 @@ namespace DistributedState.Transport
                 var buffer = new byte[4 + frame.Count];
                 BinaryPrimitives.WriteUInt32BigEndian(new Span<byte>(buffer, 0, 4), (uint)frame.Count);
                 Buffer.BlockCopy(frame.Array!, frame.Offset, buffer, 4, frame.Count);
-                using (cancellationToken.Register(Dispose))
-                    await _stream.WriteAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                if (!cancellationToken.Equals(_sendToken))
+                {
+                    _sendRegistration.Dispose();
+                    _sendToken = cancellationToken;
+                    _sendRegistration = cancellationToken.Register(Dispose);
+                }
+
+                await _stream.WriteAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
             }
 
             public async Task<byte[]?> ReceiveAsync(int maxFrameBytes, CancellationToken cancellationToken)
             {
-                using (cancellationToken.Register(Dispose))
+                if (!cancellationToken.Equals(_receiveToken))
                 {
-                    if (!await ReadExactlyAsync(_header, 4, cancellationToken).ConfigureAwait(false))
-                        return null;
-                    var length = BinaryPrimitives.ReadUInt32BigEndian(_header);
-                    if (length > (uint)maxFrameBytes)
-                        throw new InvalidDataException($"A frame claims {length} bytes; the limit is {maxFrameBytes}.");
-                    var frame = new byte[length];
-                    if (!await ReadExactlyAsync(frame, (int)length, cancellationToken).ConfigureAwait(false))
-                        throw new EndOfStreamException("The connection closed in the middle of a frame.");
-                    return frame;
+                    _receiveRegistration.Dispose();
+                    _receiveToken = cancellationToken;
+                    _receiveRegistration = cancellationToken.Register(Dispose);
                 }
+
+                if (!await ReadExactlyAsync(_header, 4, cancellationToken).ConfigureAwait(false))
+                    return null;
+                var length = BinaryPrimitives.ReadUInt32BigEndian(_header);
+                if (length > (uint)maxFrameBytes)
+                    throw new InvalidDataException($"A frame claims {length} bytes; the limit is {maxFrameBytes}.");
+                var frame = new byte[length];
+                if (!await ReadExactlyAsync(frame, (int)length, cancellationToken).ConfigureAwait(false))
+                    throw new EndOfStreamException("The connection closed in the middle of a frame.");
+                return frame;
             }
 
             /// <summary>False when the peer closed before the first byte.</summary>
@@ -180,6 +197,8 @@ namespace DistributedState.Transport
                 }
 
                 _stream.Dispose();
+                _sendRegistration.Dispose();
+                _receiveRegistration.Dispose();
             }
         }
     }
