@@ -8,11 +8,19 @@ namespace DistributedState.Internal
     internal sealed class ChangeSignal
     {
         private TaskCompletionSource<bool> _next = NewSource();
+        private long _generation;
 
         /// <summary>Completes at the next <see cref="Pulse"/>.</summary>
         public Task Next => Volatile.Read(ref _next).Task;
 
-        public void Pulse() => Interlocked.Exchange(ref _next, NewSource()).TrySetResult(true);
+        /// <summary>Grows at every pulse: anything derived from the view may be cached until it moves.</summary>
+        public long Generation => Interlocked.Read(ref _generation);
+
+        public void Pulse()
+        {
+            Interlocked.Increment(ref _generation);
+            Interlocked.Exchange(ref _next, NewSource()).TrySetResult(true);
+        }
 
         /// <summary>Waits until <paramref name="condition"/> returns a result or the timeout passes.</summary>
         public async Task<T> WaitAsync<T>(Func<T?> condition, TimeSpan timeout, string description, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ namespace DistributedState
         private readonly Dictionary<uint, (PeerSession Session, TaskCompletionSource<bool> Done)> _pendingDigests =
             new Dictionary<uint, (PeerSession, TaskCompletionSource<bool>)>();
         private uint _nextRequestId;
+        private ulong _summary;
+        private long _summaryGeneration = -1;
 
         /// <summary>Sends our digest and waits until the peer has sent everything we lacked.</summary>
         private async Task ExchangeDigestAsync(PeerSession session, CancellationToken cancellationToken)
@@ -220,6 +222,10 @@ namespace DistributedState
         /// </summary>
         private ulong Summary()
         {
+            // Every change of the view pulses _changed (under this lock), so the summary is recomputed only then.
+            var generation = _changed.Generation;
+            if (generation == _summaryGeneration)
+                return _summary;
             ulong summary = 0;
             foreach (var member in _members.All)
                 summary ^= Mix(member.NodeId, member.Incarnation, member.Rank);
@@ -229,6 +235,8 @@ namespace DistributedState
                     summary ^= Mix(owner.Owner, owner.Epoch, owner.Version) * 31;
             }
 
+            _summary = summary;
+            _summaryGeneration = generation;
             return summary;
         }
 

@@ -121,6 +121,7 @@ namespace DistributedState
 
             if (alive.Count + accusations.Count + leaves.Count == 0)
                 return;
+            _changed.Pulse();
             if (originate)
             {
                 Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), alive, accusations, leaves)), fromPeer);
@@ -163,6 +164,7 @@ namespace DistributedState
             _incarnation = Math.Max(_incarnation, observedIncarnation) + 1;
             _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised!.Host, _advertised.Port);
             _members.RefreshSelf(_selfAlive, DateTimeOffset.UtcNow, MonotonicMs);
+            _changed.Pulse();
             _counters.Add("members.refuted");
             _logger.LogInformation("Node {Node} refutes ({Why}) with incarnation {Incarnation}.", NodeId, why, _incarnation);
             Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), new[] { _selfAlive }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>())), null);
