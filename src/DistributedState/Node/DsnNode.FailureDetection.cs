@@ -14,7 +14,7 @@ namespace DistributedState
     // same tick: dialling members we have no connection to, closing duplicate connections, reaping departed members.
     public sealed partial class DsnNode
     {
-        private const int TickMs = 25;
+        private const int TickMs = 50;
         private const int IndirectProbes = 3;
         private const int ExpectedConfirmations = 3;
         private readonly Dictionary<uint, TaskCompletionSource<bool>> _probes = new Dictionary<uint, TaskCompletionSource<bool>>();
