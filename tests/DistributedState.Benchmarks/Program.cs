@@ -64,7 +64,7 @@ namespace DistributedState.Benchmarks
 
             var command = "dotnet run -c Release --project tests/DistributedState.Benchmarks -- " + string.Join(" ", argv);
             Console.WriteLine($"# {command}");
-            Console.WriteLine($"# machine: {Machine.Describe()}");
+            Console.WriteLine($"# machine: {Machine.Describe()}; load average (1/5/15 min) at start: {Machine.LoadAtStart}");
             var results = new List<ScenarioResult>();
             foreach (var scenario in requested)
             {
@@ -80,6 +80,7 @@ namespace DistributedState.Benchmarks
             }
 
             Report.PrintTable(results, Console.Out);
+            Console.WriteLine($"# load average at the end: {Machine.LoadAverage()} (other processes on this machine skew the figures)");
             var json = args.Get("json");
             if (json is not null)
             {

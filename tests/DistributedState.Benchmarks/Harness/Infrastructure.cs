@@ -215,7 +215,10 @@ namespace DistributedState.Benchmarks.Harness
                 }
             }
 
-            var managed = GC.GetTotalMemory(false) / (1024.0 * 1024.0);
+            // The heap size the last GC left (after the forced compacting collections above, the live managed memory).
+            // GC.GetTotalMemory(false) was seen to return a negative number on .NET 10 right after a forced GC.
+            var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
+            var managed = (heap > 0 ? heap : Math.Max(0, GC.GetTotalMemory(false))) / (1024.0 * 1024.0);
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             return (managed, process.WorkingSet64 / (1024.0 * 1024.0), process.Threads.Count);

@@ -104,6 +104,8 @@ namespace DistributedState.Benchmarks.Harness
             json.WriteString("command", command);
             json.WriteString("machine", Machine.Describe());
             json.WriteString("utc", DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture));
+            json.WriteString("loadavg_at_start", Machine.LoadAtStart);
+            json.WriteString("loadavg_at_end", Machine.LoadAverage());
             json.WriteStartArray("results");
             foreach (var r in results)
             {
@@ -141,6 +143,21 @@ namespace DistributedState.Benchmarks.Harness
 
     internal static class Machine
     {
+        /// <summary>The 1, 5 and 15-minute load averages: other work on the machine skews every figure.</summary>
+        public static string LoadAverage()
+        {
+            try
+            {
+                return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            }
+            catch (IOException)
+            {
+                return "unknown";
+            }
+        }
+
+        public static readonly string LoadAtStart = LoadAverage();
+
         public static string Describe()
         {
             var memory = "unknown memory";
