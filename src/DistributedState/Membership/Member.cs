@@ -75,6 +75,9 @@ namespace DistributedState.Membership
             Reporter = reporter;
         }
 
+        /// <summary>Gives a suspect its full suspicion time again, counted from <paramref name="monotonicNow"/>.</summary>
+        public void RestartSuspicionClock(long monotonicNow) => SuspectedAt = monotonicNow;
+
         public void Dispose() => Verifier.Dispose();
     }
 }

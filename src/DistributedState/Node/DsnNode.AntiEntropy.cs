@@ -35,7 +35,17 @@ namespace DistributedState
             try
             {
                 using (cancellationToken.Register(() => done.TrySetCanceled()))
+                {
+                    // Over TCP the answer always comes; over a lossy transport a lost frame must not cost the whole
+                    // join timeout, so the digest is sent again until the answer arrives.
+                    while (!await CompletesWithin(done.Task, TimeSpan.FromMilliseconds(4 * _options.ProbeTimeout.TotalMilliseconds)).ConfigureAwait(false))
+                    {
+                        lock (_gate)
+                            session.Send(BuildDigest(requestId, replyWithDigest: true));
+                    }
+
                     await done.Task.ConfigureAwait(false);
+                }
             }
             finally
             {

@@ -29,12 +29,22 @@ namespace DistributedState
 
         private async Task MaintenanceLoopAsync(CancellationToken token)
         {
-            long nextProbe = 0, nextHousekeeping = 0, nextFailedRetry = 0;
+            long nextProbe = 0, nextHousekeeping = 0, nextFailedRetry = 0, lastTick = MonotonicMs;
             while (!token.IsCancellationRequested)
             {
                 await Task.Delay(TickMs, token).ConfigureAwait(false);
                 await WhenThawed().ConfigureAwait(false);
                 var now = MonotonicMs;
+                if (now - lastTick > 20 * TickMs)
+                {
+                    // This node was paused (or starved) and heard nothing meanwhile: suspects get their full time
+                    // to refute from now, rather than being declared failed by a node that was not listening.
+                    lock (_gate)
+                        RestartSuspicionClocks(now);
+                    LocalHealthWorse();
+                }
+
+                lastTick = now;
                 if (now >= nextProbe)
                 {
                     nextProbe = now + (long)(_options.ProbeInterval.TotalMilliseconds * HealthFactor);
@@ -186,6 +196,7 @@ namespace DistributedState
 
                 lock (_gate)
                     session.Send(new PingMessage(probeId, Summary()));
+                var sentAt = MonotonicMs;
                 var timeout = TimeSpan.FromMilliseconds(_options.ProbeTimeout.TotalMilliseconds * HealthFactor);
                 if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
                 {
@@ -205,6 +216,15 @@ namespace DistributedState
 
                 if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
                     return;
+                await WhenThawed().ConfigureAwait(false);
+                if (MonotonicMs - sentAt > 4 * timeout.TotalMilliseconds)
+                {
+                    // The waits overran: this node was paused or starved, so the silence proves nothing about the
+                    // target (a process resumed after SIGSTOP must not accuse the healthy).
+                    LocalHealthWorse();
+                    return;
+                }
+
                 SuspectIfUnchanged(nodeId, incarnation, $"no answer to direct and indirect probes within {2 * timeout.TotalMilliseconds:0} ms");
             }
             catch (Exception error) when (!(error is OperationCanceledException))
@@ -270,6 +290,15 @@ namespace DistributedState
             {
                 _logger.LogInformation("Declaring {Peer} failed: it did not refute the suspicion in time.", member.NodeId);
                 Accuse(member, AccusationKind.Failed);
+            }
+        }
+
+        private void RestartSuspicionClocks(long now)
+        {
+            foreach (var member in _members.All)
+            {
+                if (member.Status == DsnPeerStatus.Suspect)
+                    member.RestartSuspicionClock(now);
             }
         }
 

@@ -37,6 +37,7 @@ namespace DistributedState.Transport
         private int _writeStartedAt;
         private int _loopsEnded;
         private int _rejectedFrames;
+        private int _rejectWindowStart = Environment.TickCount;
         private int _closing;
 
         public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
@@ -246,11 +247,22 @@ namespace DistributedState.Transport
             }
         }
 
+        /// <summary>
+        /// Counts a rejected frame; more than <see cref="MaxRejectedFrames"/> within a minute closes the session
+        /// (an attacker or a broken peer), while a lossy link's occasional corruption never adds up to that.
+        /// </summary>
         private void Reject(string counter)
         {
             _counters.Add(counter);
+            var now = Environment.TickCount;
+            if (now - Volatile.Read(ref _rejectWindowStart) > 60_000)
+            {
+                Volatile.Write(ref _rejectWindowStart, now);
+                Volatile.Write(ref _rejectedFrames, 0);
+            }
+
             if (Interlocked.Increment(ref _rejectedFrames) > MaxRejectedFrames)
-                Close($"more than {MaxRejectedFrames} frames from this peer failed their checks");
+                Close($"more than {MaxRejectedFrames} frames from this peer failed their checks within a minute");
         }
     }
 }
