@@ -6,9 +6,20 @@ namespace DistributedState
     // Where every message from a session goes. Runs on the session's reader, one message at a time, in order.
     public sealed partial class DsnNode
     {
+        /// <summary>Counter names by message type, built once: a name per message would be an allocation per frame.</summary>
+        private static readonly string[] ReceivedCounters = BuildReceivedCounters();
+
+        private static string[] BuildReceivedCounters()
+        {
+            var names = new string[256];
+            foreach (MessageType type in System.Enum.GetValues(typeof(MessageType)))
+                names[(byte)type] = "messages.received." + type;
+            return names;
+        }
+
         private void OnMessage(PeerSession session, Message message)
         {
-            _counters.Add("messages.received." + message.Type);
+            _counters.Add(ReceivedCounters[(byte)message.Type]);
             switch (message)
             {
                 case PingMessage ping:

@@ -40,6 +40,15 @@ namespace DistributedState.Security
 
         public bool Verify(byte[] data, byte[] signature) => Verify(data, 0, data.Length, signature);
 
+        /// <summary>Verifies a signature made with SignData over content whose SHA-256 the caller computed.</summary>
+        public bool VerifyHash(byte[] sha256, byte[] signature)
+        {
+            if (_key is null || signature.Length != IdentityKey.SignatureLength)
+                return false;
+            lock (_lock)
+                return _key.VerifyHash(sha256, signature);
+        }
+
         public void Dispose() => _key?.Dispose();
     }
 }
