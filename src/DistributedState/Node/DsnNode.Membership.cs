@@ -128,7 +128,13 @@ namespace DistributedState
             }
             else if (message.RelayBudget > 0 && fromPeer is not null)
             {
-                Relay(MessageCodec.Encode(new MembersMessage((byte)(message.RelayBudget - 1), alive, accusations, leaves)), fromPeer);
+                var relayed = MessageCodec.Encode(new MembersMessage((byte)(message.RelayBudget - 1), alive, accusations, leaves));
+                // A leave is rare and everyone should hear it at once, also a member that joined moments ago and
+                // is not yet connected to the leaver: whoever learns it first tells all its peers, not a few.
+                if (leaves.Count > 0)
+                    Broadcast(relayed, fromPeer);
+                else
+                    Relay(relayed, fromPeer);
             }
         }
 
