@@ -112,6 +112,10 @@ namespace DistributedState.Benchmarks.Scenarios
                     // Keep the cluster at N: a fresh member replaces the departed one.
                     await cluster.AddManyAsync(new[] { $"r-{kind.ToString().ToLowerInvariant()}{t.ToString(CultureInfo.InvariantCulture)}" }).ConfigureAwait(false);
                     await cluster.WaitAllAliveAsync(Common.FormTimeout).ConfigureAwait(false);
+                    // Measure the next trial in steady state: members dial a newcomer they only heard of after 1–3 s,
+                    // and a child process cannot be asked for its connection count, so give that time to pass.
+                    await Task.Delay(3500).ConfigureAwait(false); // a settling window, not a wait for a condition
+                    await cluster.WaitAllAliveAsync(Common.FormTimeout).ConfigureAwait(false);
                 }
             }
 
