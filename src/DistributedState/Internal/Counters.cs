@@ -12,8 +12,6 @@ namespace DistributedState.Internal
         public void Add(string name, long amount = 1) =>
             Interlocked.Add(ref _values.GetOrAdd(name, _ => new StrongBox()).Value, amount);
 
-        public long Get(string name) => _values.TryGetValue(name, out var box) ? Interlocked.Read(ref box.Value) : 0;
-
         public Dictionary<string, long> Snapshot()
         {
             var result = new Dictionary<string, long>();

@@ -36,6 +36,7 @@ namespace DistributedState.Transport
         private long _queuedBytes;
         private int _writeStartedAt;
         private int _loopsEnded;
+        private ulong _missingReported;
         private int _rejectedFrames;
         private int _rejectWindowStart = Environment.TickCount;
         private int _closing;
@@ -212,6 +213,13 @@ namespace DistributedState.Transport
                         Reject(rejection == FrameRejection.Replayed ? "frames.rejected.replayed"
                             : rejection == FrameRejection.Truncated ? "frames.rejected.truncated" : "frames.rejected.bad_tag");
                         continue;
+                    }
+
+                    if (_opener.MissingFrames != _missingReported)
+                    {
+                        // Only a lossy transport skips sequence numbers; the protocol above repairs what was lost.
+                        _counters.Add("frames.missing", (long)(_opener.MissingFrames - _missingReported));
+                        _missingReported = _opener.MissingFrames;
                     }
 
                     Message message;

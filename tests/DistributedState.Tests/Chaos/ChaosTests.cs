@@ -117,6 +117,8 @@ namespace DistributedState.Tests.Chaos
                 var failed = all.Where(t => t.New == DsnPeerStatus.Failed || t.New == DsnPeerStatus.Left).ToList();
                 Assert.True(failed.Count == 0, "false failures: " + string.Join("; ", failed.Select(t => $"{t.At:0.000}s {t.Observer} saw {t.Subject} {t.Old}->{t.New}")));
                 Assert.True(cluster.Network.GetStatistics().FramesDropped > 0);
+                // The nodes saw the loss as gaps in the frame sequence numbers, and counted them.
+                Assert.True(nodes.Sum(n => n.GetStatistics()["frames.missing"]) > 0, "sequence gaps are counted as frames.missing");
             });
         }
 
