@@ -12,6 +12,7 @@ namespace DistributedState.Internal
     internal static class PrivateFile
     {
         private const int OwnerReadWrite = 0x180; // octal 0600
+        private const int AlreadyExists = 17; // EEXIST on Linux and macOS
 
         public static void WriteAllText(string path, string contents, bool overwrite)
         {
@@ -39,14 +40,43 @@ namespace DistributedState.Internal
                     stream.Flush(true);
                 }
 
-                if (overwrite && File.Exists(full))
-                    File.Delete(full);
-                File.Move(temporary, full);
+                if (overwrite)
+                {
+                    if (File.Exists(full))
+                        File.Delete(full);
+                    File.Move(temporary, full);
+                }
+                else
+                {
+                    PublishExclusively(temporary, full);
+                }
             }
             finally
             {
                 if (File.Exists(temporary))
                     File.Delete(temporary);
+            }
+        }
+
+        /// <summary>
+        /// Puts the finished file at <paramref name="full"/> only if nothing is there, atomically: two processes
+        /// creating the same identity at once must agree on one. Unix's rename replaces silently, so there a hard
+        /// link does it (it fails if the name exists); Windows' move already refuses an existing name.
+        /// </summary>
+        private static void PublishExclusively(string temporary, string full)
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                File.Move(temporary, full);
+                return;
+            }
+
+            if (link(temporary, full) != 0)
+            {
+                var errno = Marshal.GetLastWin32Error();
+                throw new IOException(errno == AlreadyExists
+                    ? $"The file '{full}' already exists; refusing to overwrite it."
+                    : $"Could not create '{full}' (link failed with errno {errno}).");
             }
         }
 
@@ -60,5 +90,8 @@ namespace DistributedState.Internal
 
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, int mode);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int link(string existing, string newPath);
     }
 }
