@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.State;
@@ -173,7 +174,35 @@ namespace DistributedState
             _changed.Pulse();
             _counters.Add("members.refuted");
             _logger.LogInformation("Node {Node} refutes ({Why}) with incarnation {Incarnation}.", NodeId, why, _incarnation);
-            Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), new[] { _selfAlive }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>())), null);
+            var refutation = MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), new[] { _selfAlive }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>()));
+            Broadcast(refutation, null);
+            _ = RepeatRefutationAsync(refutation, _incarnation);
+        }
+
+        /// <summary>
+        /// Sends a refutation twice more (as memberlist retransmits its gossip): one lost frame must not leave a peer
+        /// suspecting us until its timer declares us failed. Peers that already have it ignore the copies.
+        /// </summary>
+        private async Task RepeatRefutationAsync(byte[] refutation, long incarnation)
+        {
+            foreach (var delay in new[] { 1, 3 })
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(delay * _options.ProbeTimeout.TotalMilliseconds), _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    if (_incarnation != incarnation || !IsRunning)
+                        return; // superseded by a newer refutation, or stopping
+                    Broadcast(refutation, null);
+                }
+            }
         }
 
         private void Reject(MemberUpdate update)
