@@ -89,6 +89,9 @@ namespace DistributedState
         /// <summary>Sends the peer every membership statement and batch it lacks, then (if asked) our own digest.</summary>
         private void HandleDigest(PeerSession session, DigestMessage digest)
         {
+            // Writes made before the peer asked are part of the state it is asking for (a joiner holds the current
+            // state when its start returns), even if the flush loop has not signed them yet.
+            FlushPendingWrites();
             lock (_gate)
             {
                 var theirMembers = new Dictionary<string, MemberDigest>(StringComparer.Ordinal);

@@ -24,6 +24,7 @@ namespace DistributedState
         private const int MinFlushSpacingMs = 2;
         private const int MaxFlushSpacingMs = 32;
         private readonly SemaphoreSlim _flushSignal = new SemaphoreSlim(0);
+        private readonly object _flushLock = new object();
 
         private async Task FlushLoopAsync(CancellationToken token)
         {
@@ -47,8 +48,18 @@ namespace DistributedState
             }
         }
 
-        /// <summary>Signs what was written since the last flush (one signature per batch, not per write) and pushes it.</summary>
+        /// <summary>
+        /// Signs what was written since the last flush (one signature per batch, not per write) and pushes it. Runs
+        /// from the flush loop and before answering a digest; one flush at a time, because each batch must build on
+        /// the one before it (taken under <c>_flushLock</c>, always before <c>_gate</c>).
+        /// </summary>
         private void FlushPendingWrites()
+        {
+            lock (_flushLock)
+                FlushPendingWritesExclusively();
+        }
+
+        private void FlushPendingWritesExclusively()
         {
             List<BatchEntry> entries;
             long epoch;
