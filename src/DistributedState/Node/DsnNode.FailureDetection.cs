@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -32,7 +33,7 @@ namespace DistributedState
             long nextProbe = 0, nextHousekeeping = 0, nextFailedRetry = 0, lastTick = MonotonicMs;
             while (!token.IsCancellationRequested)
             {
-                await Task.Delay(TickMs, token).ConfigureAwait(false);
+                await Task.Delay(MsUntilNextTick(), token).ConfigureAwait(false);
                 await WhenThawed().ConfigureAwait(false);
                 var now = MonotonicMs;
                 if (now - lastTick > 20 * TickMs)
@@ -79,6 +80,17 @@ namespace DistributedState
                 foreach (var member in toDial)
                     _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
             }
+        }
+
+        /// <summary>
+        /// Every node in the process ticks on the same boundaries of one process-wide clock, so the runtime wakes a
+        /// thread once per tick for all of them rather than once per node: with many nodes in one process, those
+        /// wake-ups (and the spinning of the thread that handled each) were most of what idle nodes cost.
+        /// </summary>
+        private static int MsUntilNextTick()
+        {
+            var now = Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000);
+            return (int)(TickMs - now % TickMs);
         }
 
         /// <summary>A joiner connects to every live member at once rather than waiting for housekeeping.</summary>
