@@ -95,8 +95,9 @@ namespace DistributedState
         public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
         /// <summary>
-        /// Connections a node opens to peers. Up to this many members the network is a full mesh; beyond it each
-        /// node connects to a random subset and updates are relayed. Default 64.
+        /// Connections a node keeps to peers, opened or accepted. Up to this many members the network is a full mesh;
+        /// beyond it each node keeps connections to a random subset, updates are relayed, and connections beyond the
+        /// cap (a probe's, a direct message's, a newcomer's) are shed within a second or so. Default 64.
         /// </summary>
         public int MaxConnections { get; set; } = 64;
 

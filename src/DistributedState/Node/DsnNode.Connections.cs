@@ -212,7 +212,13 @@ namespace DistributedState
             {
                 await Task.Yield();
                 var session = await ConnectAsync(endpoint, nodeId, _stopping.Token).ConfigureAwait(false);
-                SendDigest(session, requestId: 0);
+                bool lasting;
+                lock (_gate)
+                    lasting = !OverConnectionCap;
+                // A connection beyond the cap (a probe's, a direct message's) is about to be shed: a full digest would
+                // be wasted on it. The summaries in its Ping and Ack still start one if the two views differ.
+                if (lasting)
+                    SendDigest(session, requestId: 0);
                 return session;
             }
             finally
@@ -235,7 +241,7 @@ namespace DistributedState
                 }
 
                 FailPendingDigests(session);
-                lostLastSession = PreferredSession(session.PeerId) is null
+                lostLastSession = !session.WasShed && PreferredSession(session.PeerId) is null
                     && _members.TryGet(session.PeerId, out var member) && member.Status == DsnPeerStatus.Alive;
             }
 

@@ -53,6 +53,9 @@ namespace DistributedState
                 case DirectAckMessage directAck:
                     HandleDirectAck(session, directAck);
                     break;
+                case ShedMessage:
+                    HandleShed(session);
+                    break;
             }
         }
     }

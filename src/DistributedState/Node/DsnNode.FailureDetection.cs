@@ -62,6 +62,7 @@ namespace DistributedState
                         continue;
                     nextHousekeeping = now + 250;
                     CloseDuplicateSessions();
+                    ShedSurplusConnections(now);
                     foreach (var session in AllSessions())
                         session.CloseIfWriteStalled();
                     ReapDeparted(now);
@@ -134,7 +135,7 @@ namespace DistributedState
                     continue;
                 }
 
-                if (connected + result.Count >= _options.MaxConnections || _dialing.ContainsKey(member.NodeId))
+                if (connected + result.Count >= _options.MaxConnections || _dialing.ContainsKey(member.NodeId) || IsHeldOff(member.NodeId, now))
                     continue;
                 if (!_unconnectedSince.TryGetValue(member.NodeId, out var since))
                     _unconnectedSince[member.NodeId] = since = now;
@@ -178,6 +179,7 @@ namespace DistributedState
             DsnEndpoint endpoint;
             uint probeId;
             long incarnation;
+            bool dialled;
             var acked = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
@@ -187,6 +189,8 @@ namespace DistributedState
                 incarnation = member.Incarnation;
                 probeId = ++_nextProbeId;
                 _probes[probeId] = acked;
+                _probing.Add(nodeId);
+                dialled = PreferredSession(nodeId) is null;
             }
 
             try
@@ -247,6 +251,7 @@ namespace DistributedState
             {
                 lock (_gate)
                     _probes.Remove(probeId);
+                ShedProbeConnectionIfSurplus(nodeId, dialled);
             }
         }
 

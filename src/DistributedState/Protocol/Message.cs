@@ -13,6 +13,7 @@ namespace DistributedState.Protocol
         DigestDone = 8,
         Direct = 9,
         DirectAck = 10,
+        Shed = 11,
     }
 
     /// <summary>A protocol message; <see cref="MessageCodec"/> turns it into bytes and back.</summary>

@@ -40,6 +40,7 @@ namespace DistributedState.Protocol
                 MessageType.DigestDone => DigestDoneMessage.Read(reader),
                 MessageType.Direct => DirectMessage.Read(reader, limits),
                 MessageType.DirectAck => DirectAckMessage.Read(reader),
+                MessageType.Shed => ShedMessage.Instance,
                 _ => throw new InvalidDataException($"Unknown message type {(byte)type}."),
             };
             reader.End();

@@ -40,6 +40,7 @@ namespace DistributedState.Transport
         private int _rejectedFrames;
         private int _rejectWindowStart = Environment.TickCount;
         private int _closing;
+        private int _shed;
 
         public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
             ProtocolLimits limits, Counters counters, ILogger logger, TimeSpan writeTimeout, Func<Task> whenRunnable)
@@ -67,6 +68,12 @@ namespace DistributedState.Transport
         public string RemoteAddress => _connection.RemoteAddress;
 
         public bool IsOpen => Volatile.Read(ref _closing) == 0;
+
+        /// <summary>
+        /// True when either side shed this connection to stay within its connection cap: its closing is then no sign
+        /// that the peer failed.
+        /// </summary>
+        public bool WasShed => Volatile.Read(ref _shed) != 0;
 
         /// <summary>Why the session closed, once it has.</summary>
         public string? CloseReason { get; private set; }
@@ -111,6 +118,25 @@ namespace DistributedState.Transport
             var deadline = DateTime.UtcNow + timeout;
             while (IsOpen && Interlocked.Read(ref _queuedBytes) > 0 && DateTime.UtcNow < deadline)
                 await Task.Delay(5).ConfigureAwait(false);
+        }
+
+        /// <summary>Marks the session as shed (see <see cref="WasShed"/>).</summary>
+        public void MarkShed() => Volatile.Write(ref _shed, 1);
+
+        /// <summary>Queues a last message, marks the session shed, and closes it once the message is written.</summary>
+        public void SendThenClose(byte[] lastMessage, string reason)
+        {
+            MarkShed();
+            if (SendEncoded(lastMessage))
+                _ = CloseWhenDrainedAsync(reason);
+            else
+                Close(reason);
+        }
+
+        private async Task CloseWhenDrainedAsync(string reason)
+        {
+            await DrainAsync(_writeTimeout).ConfigureAwait(false);
+            Close(reason);
         }
 
         public void Close(string reason)

@@ -53,7 +53,7 @@ namespace DistributedState.Tests.Protocol
 
         [Theory]
         [InlineData(0)]
-        [InlineData(11)]
+        [InlineData(12)]
         [InlineData(200)]
         [InlineData(255)]
         public void An_unknown_message_type_is_refused(byte type)

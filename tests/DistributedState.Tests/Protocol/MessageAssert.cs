@@ -86,6 +86,9 @@ namespace DistributedState.Tests.Protocol
                 case DirectAckMessage e:
                     Assert.Equal(e.MessageId, ((DirectAckMessage)actual).MessageId);
                     break;
+                case ShedMessage:
+                    Assert.IsType<ShedMessage>(actual);
+                    break;
                 default:
                     throw new InvalidOperationException("Unknown message type " + expected.GetType());
             }

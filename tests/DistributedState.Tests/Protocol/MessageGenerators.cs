@@ -181,6 +181,7 @@ namespace DistributedState.Tests.Protocol
             [MessageType.DigestDone] = DigestDone,
             [MessageType.Direct] = Direct,
             [MessageType.DirectAck] = DirectAck,
+            [MessageType.Shed] = Gen.Constant((Message)ShedMessage.Instance),
         };
 
         /// <summary>Any message, every type equally likely.</summary>

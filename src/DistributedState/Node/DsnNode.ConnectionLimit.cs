@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.Linq;
+using DistributedState.Protocol;
+using DistributedState.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedState
+{
+    // Keeping the number of connections bounded. Beyond MaxConnections members a node cannot stay connected to
+    // everyone: probes and direct messages still dial any member, and other members dial in, so without a bound every
+    // node would end up holding a connection to every member. Housekeeping sheds the surplus: it tells the peer
+    // (ShedMessage) and closes, and the peer neither takes that as a failure nor dials back for a while.
+    public sealed partial class DsnNode
+    {
+        /// <summary>How long a node does not dial a peer that shed its connection (probes and direct messages still may).</summary>
+        private const long ShedHoldOffMs = 30_000;
+
+        private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(System.StringComparer.Ordinal);
+        private readonly HashSet<string> _probing = new HashSet<string>(System.StringComparer.Ordinal);
+
+        private bool OverConnectionCap => _sessions.Count > _options.MaxConnections;
+
+        /// <summary>How many peers this node holds a connection to (for tests and the benchmark harness).</summary>
+        internal int ConnectedPeerCount
+        {
+            get
+            {
+                lock (_gate)
+                    return _sessions.Count;
+            }
+        }
+
+        /// <summary>
+        /// Under <c>_gate</c>, from housekeeping: sheds random peers until at most <c>MaxConnections</c> remain. Random,
+        /// not newest-first, so a joiner that every full member would shed keeps about as many connections as anyone.
+        /// A connection younger than the duplicate grace period (its join or digest may be under way) and a peer being
+        /// probed are left alone this time.
+        /// </summary>
+        private void ShedSurplusConnections(long now)
+        {
+            foreach (var expired in _heldOffUntil.Where(p => now >= p.Value).Select(p => p.Key).ToList())
+                _heldOffUntil.Remove(expired);
+            var surplus = _sessions.Count - _options.MaxConnections;
+            if (surplus <= 0)
+                return;
+            var candidates = _sessions
+                .Where(p => !_probing.Contains(p.Key) && p.Value.All(s => now - s.OpenedAt >= DuplicateSessionGraceMs))
+                .Select(p => p.Key)
+                .ToList();
+            for (var i = 0; i < surplus && candidates.Count > 0; i++)
+            {
+                var pick = _random.Next(candidates.Count);
+                ShedConnectionsTo(candidates[pick]);
+                candidates.RemoveAt(pick);
+            }
+        }
+
+        /// <summary>Under <c>_gate</c>: tells the peer why, then closes every connection to it once that is sent.</summary>
+        private void ShedConnectionsTo(string nodeId)
+        {
+            if (!_sessions.TryGetValue(nodeId, out var list))
+                return;
+            var shed = MessageCodec.Encode(ShedMessage.Instance);
+            foreach (var session in list.ToList())
+                session.SendThenClose(shed, $"shed: this node holds more than MaxConnections ({_options.MaxConnections}) connections");
+            _counters.Add("sessions.shed");
+        }
+
+        private void HandleShed(PeerSession session)
+        {
+            session.MarkShed();
+            lock (_gate)
+                _heldOffUntil[session.PeerId] = MonotonicMs + ShedHoldOffMs;
+            _counters.Add("sessions.shed_by_peer");
+            _logger.LogDebug("{Peer} shed its connection to this node: it holds more than its connection cap.", session.PeerId);
+            session.Close("the peer shed the connection: it holds more than its MaxConnections");
+        }
+
+        /// <summary>Under <c>_gate</c>: true while a peer that shed its connection to this node should not be dialled.</summary>
+        private bool IsHeldOff(string nodeId, long now) => _heldOffUntil.TryGetValue(nodeId, out var until) && now < until;
+
+        /// <summary>
+        /// After a probe: a connection the probe had to open beyond the cap served its purpose, so it goes at once
+        /// rather than displacing a neighbour at the next housekeeping.
+        /// </summary>
+        private void ShedProbeConnectionIfSurplus(string nodeId, bool dialled)
+        {
+            lock (_gate)
+            {
+                _probing.Remove(nodeId);
+                if (dialled && OverConnectionCap)
+                    ShedConnectionsTo(nodeId);
+            }
+        }
+    }
+}
