@@ -26,7 +26,7 @@ namespace DistributedState.Security
         private static byte[]? _keystream;
 
         private readonly ICryptoTransform _blockCipher;
-        private readonly HMACSHA256 _mac;
+        private readonly FrameMac _mac;
         private readonly Aes _aes;
 
         protected FrameCipher(byte[] encryptionKey, byte[] macKey)
@@ -36,7 +36,7 @@ namespace DistributedState.Security
             _aes.Padding = PaddingMode.None;
             _aes.Key = encryptionKey;
             _blockCipher = _aes.CreateEncryptor();
-            _mac = new HMACSHA256(macKey);
+            _mac = new FrameMac(macKey);
         }
 
         protected void ApplyKeystream(ulong sequence, byte[] data, int offset, int count)
@@ -61,13 +61,12 @@ namespace DistributedState.Security
         }
 
         /// <summary>The tag of <c>frame[0 .. length)</c> (sequence and ciphertext).</summary>
-        protected byte[] ComputeTag(byte[] frame, int length) => _mac.ComputeHash(frame, 0, length);
+        protected byte[] ComputeTag(byte[] frame, int length) => _mac.Compute(frame, 0, length);
 
         public void Dispose()
         {
             _blockCipher.Dispose();
             _aes.Dispose();
-            _mac.Dispose();
         }
     }
 
