@@ -204,8 +204,15 @@ namespace DistributedState.Benchmarks.Harness
 
     internal static class ProcessInfo
     {
-        public static (double ManagedMb, double RssMb, int Threads) Sample(bool collect)
+        /// <summary>
+        /// Managed heap, RSS and threads. With <paramref name="collect"/>, after full compacting collections; RSS is
+        /// then read twice: as the GC left it (<c>RssUntrimmedMb</c>: still holding whatever of its gen0 budget it last
+        /// touched, which grows with the allocation rate) and after an aggressive collection that returns the GC's
+        /// free regions to the OS (<c>RssMb</c>: memory something actually holds).
+        /// </summary>
+        public static MemorySample Sample(bool collect)
         {
+            var untrimmed = 0.0;
             if (collect)
             {
                 for (var i = 0; i < 2; i++)
@@ -213,6 +220,9 @@ namespace DistributedState.Benchmarks.Harness
                     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                     GC.WaitForPendingFinalizers();
                 }
+
+                untrimmed = RssMb();
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             }
 
             // The heap size the last GC left (after the forced compacting collections above, the live managed memory).
@@ -220,8 +230,15 @@ namespace DistributedState.Benchmarks.Harness
             var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
             var managed = (heap > 0 ? heap : Math.Max(0, GC.GetTotalMemory(false))) / (1024.0 * 1024.0);
             using var process = Process.GetCurrentProcess();
+            var rss = RssMb();
+            return new MemorySample(managed, rss, collect ? untrimmed : rss, process.Threads.Count);
+        }
+
+        private static double RssMb()
+        {
+            using var process = Process.GetCurrentProcess();
             process.Refresh();
-            return (managed, process.WorkingSet64 / (1024.0 * 1024.0), process.Threads.Count);
+            return process.WorkingSet64 / (1024.0 * 1024.0);
         }
 
         public static TimeSpan CpuTime()
@@ -230,5 +247,25 @@ namespace DistributedState.Benchmarks.Harness
             process.Refresh();
             return process.TotalProcessorTime;
         }
+    }
+
+    /// <summary>One memory reading of this process, in MiB.</summary>
+    internal readonly struct MemorySample
+    {
+        public MemorySample(double managedMb, double rssMb, double rssUntrimmedMb, int threads)
+        {
+            ManagedMb = managedMb;
+            RssMb = rssMb;
+            RssUntrimmedMb = rssUntrimmedMb;
+            Threads = threads;
+        }
+
+        public double ManagedMb { get; }
+
+        public double RssMb { get; }
+
+        public double RssUntrimmedMb { get; }
+
+        public int Threads { get; }
     }
 }

@@ -27,12 +27,12 @@ namespace DistributedState.Benchmarks.Scenarios
 
             var baseline = ProcessInfo.Sample(collect: true);
             var baseResult = new ScenarioResult("memory", 0);
-            baseResult.Add("managed_mb", baseline.ManagedMb).Add("rss_mb", baseline.RssMb).Add("threads_count", baseline.Threads);
+            baseResult.Add("managed_mb", baseline.ManagedMb).Add("rss_mb", baseline.RssMb).Add("rss_untrimmed_mb", baseline.RssUntrimmedMb).Add("threads_count", baseline.Threads);
             baseResult.Notes.Add("harness alone after a warm-up cluster was stopped");
             results.Add(baseResult);
 
             var cluster = new InProcessCluster();
-            (double ManagedMb, double RssMb, int Threads)? first = null;
+            MemorySample? first = null;
             int firstN = 0;
             try
             {
@@ -53,7 +53,7 @@ namespace DistributedState.Benchmarks.Scenarios
                         var meshed = await Common.WaitForConnectionsAsync(cluster, n).ConfigureAwait(false);
                         result.Notes.Add($"{n} nodes with {keys} keys each, connections settled: {meshed}, converged {Clock.MsSince(start) / 1000:0.0} s after the stage began");
                         var sample = ProcessInfo.Sample(collect: true);
-                        result.Add("managed_mb", sample.ManagedMb).Add("rss_mb", sample.RssMb).Add("threads_count", sample.Threads);
+                        result.Add("managed_mb", sample.ManagedMb).Add("rss_mb", sample.RssMb).Add("rss_untrimmed_mb", sample.RssUntrimmedMb).Add("threads_count", sample.Threads);
                         result.Add("sessions_per_node_avg", nodes.Average(Internals.SessionCount));
                         result.Add("managed_above_harness_per_node_mb", (sample.ManagedMb - baseline.ManagedMb) / n);
                         if (first is null)
@@ -66,6 +66,8 @@ namespace DistributedState.Benchmarks.Scenarios
                             var extra = n - firstN;
                             result.AtMost("managed_per_extra_node_mb", (sample.ManagedMb - first.Value.ManagedMb) / extra, 1, "MB");
                             result.AtMost("rss_per_extra_node_mb", (sample.RssMb - first.Value.RssMb) / extra, 1, "MB");
+                            result.Add("rss_untrimmed_per_extra_node_mb", (sample.RssUntrimmedMb - first.Value.RssUntrimmedMb) / extra);
+                            result.Notes.Add("rss = after an aggressive GC returned the GC's free regions to the OS; rss_untrimmed = after the compacting GCs only (the GC still holding gen0 pages it last touched)");
                             result.Notes.Add($"per extra node = (this stage - the {firstN}-node stage) / {extra}");
                         }
                     }).ConfigureAwait(false));
