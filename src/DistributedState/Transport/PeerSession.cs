@@ -1,7 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using DistributedState.Internal;
 using DistributedState.Protocol;
@@ -12,7 +12,8 @@ namespace DistributedState.Transport
 {
     /// <summary>
     /// An authenticated connection to one peer. Outgoing messages wait in a queue drained by one writer task, so a
-    /// sender never blocks on the network; a peer that does not drain its queue (more than
+    /// sender never blocks on the network. The writer runs only while there is something to write (an idle session
+    /// holds no parked writer, which matters with a hundred sessions per node); a peer that does not drain its queue (more than
     /// <see cref="MaxQueuedBytes"/> waiting, or one write stalled beyond the write timeout) is disconnected. One
     /// reader task checks, decrypts and decodes incoming frames and hands each message to the node in order;
     /// a frame that fails any check is dropped and counted, never thrown out of the loop.
@@ -31,7 +32,9 @@ namespace DistributedState.Transport
         private readonly ILogger _logger;
         private readonly TimeSpan _writeTimeout;
         private readonly Func<Task> _whenRunnable;
-        private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Queue<byte[]> _outgoing = new Queue<byte[]>(); // also the lock for the two flags below
+        private bool _writerRunning;
+        private bool _writerRetired;
         private readonly CancellationTokenSource _closed = new CancellationTokenSource();
         private long _queuedBytes;
         private int _writeStartedAt;
@@ -87,7 +90,6 @@ namespace DistributedState.Transport
         /// <summary>Starts the reader and writer; <paramref name="onClosed"/> runs once when the session ends.</summary>
         public void Start(Action<PeerSession, Message> onMessage, Action<PeerSession> onClosed)
         {
-            _ = Task.Run(() => WriteLoopAsync());
             _ = Task.Run(async () =>
             {
                 await ReadLoopAsync(onMessage).ConfigureAwait(false);
@@ -109,7 +111,20 @@ namespace DistributedState.Transport
                 return false;
             }
 
-            return _outgoing.Writer.TryWrite(plaintext);
+            bool startWriter;
+            lock (_outgoing)
+            {
+                if (_writerRetired)
+                    return false;
+                _outgoing.Enqueue(plaintext);
+                startWriter = !_writerRunning;
+                _writerRunning = true;
+            }
+
+            // Never written inline: callers may hold the node's lock.
+            if (startWriter)
+                ThreadPool.UnsafeQueueUserWorkItem(session => _ = ((PeerSession)session!).WriteQueuedAsync(), this);
+            return true;
         }
 
         /// <summary>Waits until everything queued so far has been written, or the timeout passes.</summary>
@@ -144,7 +159,11 @@ namespace DistributedState.Transport
             if (Interlocked.Exchange(ref _closing, 1) != 0)
                 return;
             CloseReason = reason;
-            _outgoing.Writer.TryComplete();
+            bool retireWriter;
+            lock (_outgoing)
+                retireWriter = RetireWriterIfIdle();
+            if (retireWriter)
+                LoopEnded();
             // Cancelling runs the loops' continuations; never inline, because callers may hold the node's lock.
             ThreadPool.QueueUserWorkItem(_ =>
             {
@@ -153,33 +172,65 @@ namespace DistributedState.Transport
             });
         }
 
-        private async Task WriteLoopAsync()
+        private async Task WriteQueuedAsync()
         {
             try
             {
-                while (await _outgoing.Reader.WaitToReadAsync().ConfigureAwait(false))
+                while (TryTakeNext(out var plaintext))
                 {
-                    while (_outgoing.Reader.TryRead(out var plaintext))
-                    {
-                        await _whenRunnable().ConfigureAwait(false);
-                        var frame = _sealer.Seal(plaintext);
-                        Volatile.Write(ref _writeStartedAt, Environment.TickCount);
-                        await _connection.SendAsync(new ArraySegment<byte>(frame), _closed.Token).ConfigureAwait(false);
-                        Volatile.Write(ref _writeStartedAt, 0);
-                        Interlocked.Add(ref _queuedBytes, -plaintext.Length);
-                        _counters.Add("frames.sent");
-                        _counters.Add("bytes.sent", frame.Length + 4);
-                    }
+                    await _whenRunnable().ConfigureAwait(false);
+                    var frame = _sealer.Seal(plaintext);
+                    Volatile.Write(ref _writeStartedAt, Environment.TickCount);
+                    await _connection.SendAsync(new ArraySegment<byte>(frame), _closed.Token).ConfigureAwait(false);
+                    Volatile.Write(ref _writeStartedAt, 0);
+                    Interlocked.Add(ref _queuedBytes, -plaintext.Length);
+                    _counters.Add("frames.sent");
+                    _counters.Add("bytes.sent", frame.Length + 4);
                 }
             }
             catch (Exception error)
             {
                 Close(IsOpen ? $"sending failed: {error.Message}" : CloseReason ?? "closed");
+                TryTakeNext(out _); // the session is closed now: this retires the writer
             }
-            finally
+        }
+
+        /// <summary>
+        /// The next message to write; false when there is none, and then the writer stops (in the same lock as the
+        /// check, so a message queued right after starts a new writer rather than waiting for this one).
+        /// </summary>
+        private bool TryTakeNext(out byte[] plaintext)
+        {
+            bool retire;
+            lock (_outgoing)
             {
-                LoopEnded();
+                if (IsOpen && _outgoing.Count > 0)
+                {
+                    plaintext = _outgoing.Dequeue();
+                    return true;
+                }
+
+                plaintext = Array.Empty<byte>();
+                _writerRunning = false;
+                retire = !IsOpen && RetireWriterIfIdle();
             }
+
+            if (retire)
+                LoopEnded();
+            return false;
+        }
+
+        /// <summary>
+        /// Under the queue's lock, once the session is closed: true exactly once, when no writer runs and none can start
+        /// any more; the caller then counts the writer as ended.
+        /// </summary>
+        private bool RetireWriterIfIdle()
+        {
+            if (_writerRunning || _writerRetired)
+                return false;
+            _writerRetired = true;
+            _outgoing.Clear();
+            return true;
         }
 
         /// <summary>
