@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using DistributedState.Protocol;
@@ -15,10 +16,44 @@ namespace DistributedState
         /// <summary>How long a node does not dial a peer that shed its connection (probes and direct messages still may).</summary>
         private const long ShedHoldOffMs = 30_000;
 
-        private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(System.StringComparer.Ordinal);
-        private readonly HashSet<string> _probing = new HashSet<string>(System.StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(StringComparer.Ordinal);
+        private readonly HashSet<string> _probing = new HashSet<string>(StringComparer.Ordinal);
 
         private bool OverConnectionCap => _sessions.Count > _options.MaxConnections;
+
+        /// <summary>Beyond the full mesh, one probe in this many goes to a member this node is not connected to.</summary>
+        private const int UnconnectedProbeEvery = 8;
+
+        private int _probesSinceUnconnected;
+
+        /// <summary>Under <c>_gate</c>: true when there are more live members than this node may connect to.</summary>
+        private bool BeyondFullMesh => _members.All.Count(m => !m.IsDeparted) - 1 > _options.MaxConnections;
+
+        /// <summary>
+        /// Under <c>_gate</c>: every <see cref="UnconnectedProbeEvery"/>th probe, a random live member without a
+        /// connection to this node (else null). Each node doing this probes every member about once per
+        /// <c>UnconnectedProbeEvery × ProbeInterval</c>, whatever the network's size, so a member whose neighbours all
+        /// went away is still checked, at one handshake per node per 1.6 s rather than one per probe.
+        /// </summary>
+        private string? UnconnectedProbeTarget()
+        {
+            if (++_probesSinceUnconnected < UnconnectedProbeEvery)
+                return null;
+            _probesSinceUnconnected = 0;
+            var unconnected = _members.All.Where(m => m.NodeId != NodeId && !m.IsDeparted && !_sessions.ContainsKey(m.NodeId)).ToList();
+            return unconnected.Count == 0 ? null : unconnected[_random.Next(unconnected.Count)].NodeId;
+        }
+
+        /// <summary>
+        /// Under <c>_gate</c>: how many peers this node dials up to. Everyone while the network fits in the cap (a full
+        /// mesh); beyond it three quarters of the cap, so connections others open to this node have room before anyone
+        /// must shed. Dialling up to the cap itself would never settle: every connection shed to make room leaves a
+        /// node below the cap that dials a member at the cap, which sheds another.
+        /// </summary>
+        private int DialTarget()
+        {
+            return BeyondFullMesh ? Math.Max(1, _options.MaxConnections * 3 / 4) : _options.MaxConnections;
+        }
 
         /// <summary>How many peers this node holds a connection to (for tests and the benchmark harness).</summary>
         internal int ConnectedPeerCount

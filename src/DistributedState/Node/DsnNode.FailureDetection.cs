@@ -100,7 +100,7 @@ namespace DistributedState
             List<Member> toDial;
             lock (_gate)
                 toDial = _members.All.Where(m => m.NodeId != NodeId && m.Status == DsnPeerStatus.Alive && !_sessions.ContainsKey(m.NodeId))
-                    .Take(Math.Max(0, _options.MaxConnections - _sessions.Count)).ToList();
+                    .Take(Math.Max(0, DialTarget() - _sessions.Count)).ToList();
             foreach (var member in toDial)
                 _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
         }
@@ -127,6 +127,7 @@ namespace DistributedState
         {
             var result = new List<Member>();
             var connected = _sessions.Count;
+            var target = DialTarget();
             foreach (var member in _members.All)
             {
                 if (member.NodeId == NodeId || member.Status != DsnPeerStatus.Alive || _sessions.ContainsKey(member.NodeId))
@@ -135,7 +136,7 @@ namespace DistributedState
                     continue;
                 }
 
-                if (connected + result.Count >= _options.MaxConnections || _dialing.ContainsKey(member.NodeId) || IsHeldOff(member.NodeId, now))
+                if (connected + result.Count >= target || _dialing.ContainsKey(member.NodeId) || IsHeldOff(member.NodeId, now))
                     continue;
                 if (!_unconnectedSince.TryGetValue(member.NodeId, out var since))
                     _unconnectedSince[member.NodeId] = since = now;
@@ -146,17 +147,25 @@ namespace DistributedState
             return result;
         }
 
-        /// <summary>Round-robin over a shuffled member list, as SWIM prescribes, so every member is probed in bounded time.</summary>
+        /// <summary>
+        /// Round-robin over a shuffled member list, as SWIM prescribes, so every member is probed in bounded time.
+        /// Beyond the full mesh, the round-robin covers connected neighbours only (every member is some members'
+        /// neighbour, so each is still probed about as often), and every few probes go to a random unconnected member
+        /// instead (see <see cref="UnconnectedProbeTarget"/>): dialling for every probe would cost a handshake each.
+        /// </summary>
         private string? NextProbeTarget()
         {
             lock (_gate)
             {
+                var neighboursOnly = BeyondFullMesh;
+                if (neighboursOnly && UnconnectedProbeTarget() is { } unconnected)
+                    return unconnected;
                 for (var attempt = 0; attempt < 2; attempt++)
                 {
                     while (_probeIndex < _probeOrder.Count)
                     {
                         var candidate = _probeOrder[_probeIndex++];
-                        if (_members.TryGet(candidate, out var member) && !member.IsDeparted)
+                        if (_members.TryGet(candidate, out var member) && !member.IsDeparted && (!neighboursOnly || _sessions.ContainsKey(candidate)))
                             return candidate;
                     }
 
@@ -195,29 +204,39 @@ namespace DistributedState
 
             try
             {
-                PeerSession session;
-                try
-                {
-                    session = await GetOrDialAsync(nodeId, endpoint).ConfigureAwait(false);
-                }
-                catch (Exception error)
-                {
-                    _logger.LogDebug("Probe of {Peer} could not connect: {Reason}", nodeId, error.Message);
-                    // A strong hint, not proof: a member that is leaving refuses connections too, and its leave
-                    // may still be on the way. Give it one probe timeout to arrive.
-                    await Task.Delay(_options.ProbeTimeout).ConfigureAwait(false);
-                    SuspectIfUnchanged(nodeId, incarnation, afterDisconnect ? "its connection closed and it refuses new ones" : "it refuses connections");
-                    return;
-                }
-
-                lock (_gate)
-                    session.Send(new PingMessage(probeId, Summary()));
-                var sentAt = MonotonicMs;
                 var timeout = TimeSpan.FromMilliseconds(_options.ProbeTimeout.TotalMilliseconds * HealthFactor);
-                if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
+                long sentAt;
+                for (var attempt = 0; ; attempt++)
                 {
-                    LocalHealthBetter();
-                    return;
+                    PeerSession session;
+                    try
+                    {
+                        session = await GetOrDialAsync(nodeId, endpoint).ConfigureAwait(false);
+                    }
+                    catch (Exception error)
+                    {
+                        _logger.LogDebug("Probe of {Peer} could not connect: {Reason}", nodeId, error.Message);
+                        // A strong hint, not proof: a member that is leaving refuses connections too, and its leave
+                        // may still be on the way. Give it one probe timeout to arrive.
+                        await Task.Delay(_options.ProbeTimeout).ConfigureAwait(false);
+                        SuspectIfUnchanged(nodeId, incarnation, afterDisconnect ? "its connection closed and it refuses new ones" : "it refuses connections");
+                        return;
+                    }
+
+                    lock (_gate)
+                        session.Send(new PingMessage(probeId, Summary()));
+                    sentAt = MonotonicMs;
+                    if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
+                    {
+                        LocalHealthBetter();
+                        return;
+                    }
+
+                    // A connection shed while the ping was on it says nothing about the member: once, ping it again
+                    // on a new connection (the target may have shed it before answering).
+                    if (!session.WasShed || attempt > 0)
+                        break;
+                    dialled = true;
                 }
 
                 LocalHealthWorse();
