@@ -124,7 +124,8 @@ options:
   --rate R           soak: writes per second across the cluster (50)
   --kinds K[,K...]   failure: which of graceful,crash,freeze (all three)
   --writes W         traffic, scale: timed single writes (100, 50)
-  --max-nodes M      scale: larger sizes are reported as not run (2000)
+  --max-nodes M      scale: real nodes above M are not run; their virtual-time rows still are (250)
+  --simulated-writes W  scale: writes per size in the virtual-time simulation (200)
   --processes        failure: one node per child process; crash = SIGKILL, freeze = SIGSTOP (/bin/kill)
   --json FILE        write one object per scenario and N (units in field names)");
         }

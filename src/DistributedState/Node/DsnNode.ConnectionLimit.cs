@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DistributedState.Dissemination;
 using DistributedState.Protocol;
 using DistributedState.Transport;
 using Microsoft.Extensions.Logging;
@@ -21,39 +22,31 @@ namespace DistributedState
 
         private bool OverConnectionCap => _sessions.Count > _options.MaxConnections;
 
-        /// <summary>Beyond the full mesh, one probe in this many goes to a member this node is not connected to.</summary>
-        private const int UnconnectedProbeEvery = 8;
-
         private int _probesSinceUnconnected;
 
         /// <summary>Under <c>_gate</c>: true when there are more live members than this node may connect to.</summary>
-        private bool BeyondFullMesh => _members.All.Count(m => !m.IsDeparted) - 1 > _options.MaxConnections;
+        private bool BeyondFullMesh => ConnectionPolicy.BeyondFullMesh(LiveOtherMembers, _options.MaxConnections);
+
+        /// <summary>Under <c>_gate</c>: members that have not departed, this node excluded.</summary>
+        private int LiveOtherMembers => _members.All.Count(m => !m.IsDeparted) - 1;
 
         /// <summary>
-        /// Under <c>_gate</c>: every <see cref="UnconnectedProbeEvery"/>th probe, a random live member without a
+        /// Under <c>_gate</c>: every <see cref="ConnectionPolicy.UnconnectedProbeEvery"/>th probe, a random live member without a
         /// connection to this node (else null). Each node doing this probes every member about once per
         /// <c>UnconnectedProbeEvery × ProbeInterval</c>, whatever the network's size, so a member whose neighbours all
         /// went away is still checked, at one handshake per node per 1.6 s rather than one per probe.
         /// </summary>
         private string? UnconnectedProbeTarget()
         {
-            if (++_probesSinceUnconnected < UnconnectedProbeEvery)
+            if (++_probesSinceUnconnected < ConnectionPolicy.UnconnectedProbeEvery)
                 return null;
             _probesSinceUnconnected = 0;
             var unconnected = _members.All.Where(m => m.NodeId != NodeId && !m.IsDeparted && !_sessions.ContainsKey(m.NodeId)).ToList();
             return unconnected.Count == 0 ? null : unconnected[_random.Next(unconnected.Count)].NodeId;
         }
 
-        /// <summary>
-        /// Under <c>_gate</c>: how many peers this node dials up to. Everyone while the network fits in the cap (a full
-        /// mesh); beyond it three quarters of the cap, so connections others open to this node have room before anyone
-        /// must shed. Dialling up to the cap itself would never settle: every connection shed to make room leaves a
-        /// node below the cap that dials a member at the cap, which sheds another.
-        /// </summary>
-        private int DialTarget()
-        {
-            return BeyondFullMesh ? Math.Max(1, _options.MaxConnections * 3 / 4) : _options.MaxConnections;
-        }
+        /// <summary>Under <c>_gate</c>: how many peers this node dials up to (see <see cref="ConnectionPolicy.DialTarget"/>).</summary>
+        private int DialTarget() => ConnectionPolicy.DialTarget(LiveOtherMembers, _options.MaxConnections);
 
         /// <summary>How many peers this node holds a connection to (for tests and the benchmark harness).</summary>
         internal int ConnectedPeerCount

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Dissemination;
 using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.Security;
@@ -322,29 +323,15 @@ namespace DistributedState
         /// <summary>Forwards news to a few random connected peers: epidemic relay beyond the full mesh.</summary>
         private void Relay(byte[] encoded, string exceptPeer)
         {
-            var candidates = _sessions.Keys.Where(p => p != exceptPeer).ToList();
-            var fanout = RelayFanout();
-            for (var i = 0; i < fanout && candidates.Count > 0; i++)
-            {
-                var pick = _random.Next(candidates.Count);
-                PreferredSession(candidates[pick])?.SendEncoded(encoded);
-                candidates.RemoveAt(pick);
-            }
+            var targets = new List<string>();
+            RelayPolicy.ChooseTargets(_sessions.Keys, exceptPeer, RelayFanout(), _random, targets);
+            foreach (var peer in targets)
+                PreferredSession(peer)?.SendEncoded(encoded);
         }
 
-        /// <summary>
-        /// Zero when this node is connected to every live member (its own push reaches everyone); otherwise enough
-        /// relay hops for an epidemic to cover the network with high probability.
-        /// </summary>
-        private byte InitialRelayBudget()
-        {
-            var live = _members.All.Count(m => !m.IsDeparted) - 1;
-            var connected = _sessions.Count;
-            if (connected >= live)
-                return 0;
-            return (byte)Math.Min(8, Math.Ceiling(Math.Log(live + 1, 2)));
-        }
+        /// <summary>The relay budget of news this node originates (see <see cref="RelayPolicy.InitialBudget"/>).</summary>
+        private byte InitialRelayBudget() => RelayPolicy.InitialBudget(_members.All.Count(m => !m.IsDeparted) - 1, _sessions.Count);
 
-        private int RelayFanout() => Math.Max(3, (int)Math.Ceiling(Math.Log(_members.Count + 1)));
+        private int RelayFanout() => RelayPolicy.Fanout(_members.Count);
     }
 }

@@ -100,6 +100,7 @@ namespace DistributedState
             List<Member> toDial;
             lock (_gate)
                 toDial = _members.All.Where(m => m.NodeId != NodeId && m.Status == DsnPeerStatus.Alive && !_sessions.ContainsKey(m.NodeId))
+                    .OrderBy(_ => _random.Next())
                     .Take(Math.Max(0, DialTarget() - _sessions.Count)).ToList();
             foreach (var member in toDial)
                 _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
@@ -128,7 +129,10 @@ namespace DistributedState
             var result = new List<Member>();
             var connected = _sessions.Count;
             var target = DialTarget();
-            foreach (var member in _members.All)
+            // Beyond the full mesh, a random subset: in member-table order every node would dial the oldest members,
+            // which would shed most of them again, and each shed leaves a hole that someone dials.
+            var members = BeyondFullMesh ? _members.All.OrderBy(_ => _random.Next()) : _members.All;
+            foreach (var member in members)
             {
                 if (member.NodeId == NodeId || member.Status != DsnPeerStatus.Alive || _sessions.ContainsKey(member.NodeId))
                 {
