@@ -1,41 +1,24 @@
 using System;
-using System.Security.Cryptography;
 
 namespace DistributedState.Security
 {
-    /// <summary>Verifies signatures of one public key; built once per member because importing a key is costly.</summary>
+    /// <summary>
+    /// Verifies signatures of one public key. The imported key is shared with every other verifier of the same key
+    /// in the process (<see cref="SharedPublicKey"/>), so a verifier per member per node costs next to nothing.
+    /// </summary>
     internal sealed class SignatureVerifier : IDisposable
     {
-        private readonly ECDsa? _key;
-        private readonly object _lock = new object();
+        private volatile SharedPublicKey? _key;
 
-        private SignatureVerifier(ECDsa? key) => _key = key;
+        private SignatureVerifier(SharedPublicKey? key) => _key = key;
 
         /// <summary>A verifier for a 65-byte uncompressed P-256 point; an invalid point yields a verifier that rejects everything.</summary>
-        public static SignatureVerifier For(byte[] publicKey)
-        {
-            if (publicKey.Length != IdentityKey.PublicKeyLength || publicKey[0] != 0x04)
-                return new SignatureVerifier(null);
-            var x = new byte[32];
-            var y = new byte[32];
-            Buffer.BlockCopy(publicKey, 1, x, 0, 32);
-            Buffer.BlockCopy(publicKey, 33, y, 0, 32);
-            try
-            {
-                return new SignatureVerifier(ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } }));
-            }
-            catch (CryptographicException)
-            {
-                return new SignatureVerifier(null); // not a point on the curve
-            }
-        }
+        public static SignatureVerifier For(byte[] publicKey) => new SignatureVerifier(SharedPublicKey.For(publicKey));
 
         public bool Verify(byte[] data, int offset, int count, byte[] signature)
         {
-            if (_key is null || signature.Length != IdentityKey.SignatureLength)
-                return false;
-            lock (_lock)
-                return _key.VerifyData(data, offset, count, signature, HashAlgorithmName.SHA256);
+            var key = _key;
+            return key is not null && signature.Length == IdentityKey.SignatureLength && key.VerifyData(data, offset, count, signature);
         }
 
         public bool Verify(byte[] data, byte[] signature) => Verify(data, 0, data.Length, signature);
@@ -43,12 +26,11 @@ namespace DistributedState.Security
         /// <summary>Verifies a signature made with SignData over content whose SHA-256 the caller computed.</summary>
         public bool VerifyHash(byte[] sha256, byte[] signature)
         {
-            if (_key is null || signature.Length != IdentityKey.SignatureLength)
-                return false;
-            lock (_lock)
-                return _key.VerifyHash(sha256, signature);
+            var key = _key;
+            return key is not null && signature.Length == IdentityKey.SignatureLength && key.VerifyHash(sha256, signature);
         }
 
-        public void Dispose() => _key?.Dispose();
+        /// <summary>Lets go of the shared key; a disposed verifier rejects everything.</summary>
+        public void Dispose() => _key = null;
     }
 }
