@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace DistributedState.Security
 {
@@ -25,17 +24,12 @@ namespace DistributedState.Security
         [ThreadStatic]
         private static byte[]? _keystream;
 
-        private readonly ICryptoTransform _blockCipher;
+        private readonly EcbBlockCipher _blockCipher;
         private readonly FrameMac _mac;
-        private readonly Aes _aes;
 
         protected FrameCipher(byte[] encryptionKey, byte[] macKey)
         {
-            _aes = Aes.Create();
-            _aes.Mode = CipherMode.ECB;
-            _aes.Padding = PaddingMode.None;
-            _aes.Key = encryptionKey;
-            _blockCipher = _aes.CreateEncryptor();
+            _blockCipher = EcbBlockCipher.Create(encryptionKey);
             _mac = new FrameMac(macKey);
         }
 
@@ -54,7 +48,7 @@ namespace DistributedState.Security
                     BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(counters, b * 16 + 8, 8), block);
                 }
 
-                _blockCipher.TransformBlock(counters, 0, blocks * 16, keystream, 0);
+                _blockCipher.Encrypt(counters, blocks * EcbBlockCipher.BlockLength, keystream);
                 for (var i = 0; i < length; i++)
                     data[offset + done + i] ^= keystream[i];
             }
@@ -66,7 +60,6 @@ namespace DistributedState.Security
         public void Dispose()
         {
             _blockCipher.Dispose();
-            _aes.Dispose();
         }
     }
 
