@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Dissemination;
 using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.State;
@@ -15,21 +16,14 @@ namespace DistributedState
     // received batches are checked, applied and, beyond the full mesh, relayed.
     public sealed partial class DsnNode
     {
-        /// <summary>
-        /// Batches are signed at least this far apart; writes in between coalesce into the next batch. A write after
-        /// a quiet spell goes out at once; under sustained writing the spacing doubles up to
-        /// <see cref="MaxFlushSpacingMs"/>, because every batch costs each receiver a signature check (~0.1 ms), and
-        /// coalescing is what keeps a write storm from becoming a verification storm on every peer.
-        /// </summary>
-        private const int MinFlushSpacingMs = 2;
-        private const int MaxFlushSpacingMs = 32;
         private readonly SemaphoreSlim _flushSignal = new SemaphoreSlim(0);
         private readonly object _flushLock = new object();
 
         private async Task FlushLoopAsync(CancellationToken token)
         {
-            long lastFlush = -MaxFlushSpacingMs;
-            var spacing = MinFlushSpacingMs;
+            long lastFlush = -BatchSpacing.MaxMs;
+            var spacing = BatchSpacing.MinMs;
+            var lastBatchWrites = 0;
             while (!token.IsCancellationRequested)
             {
                 await _flushSignal.WaitAsync(token).ConfigureAwait(false);
@@ -39,11 +33,11 @@ namespace DistributedState
                 }
 
                 await WhenThawed().ConfigureAwait(false);
+                spacing = BatchSpacing.Next(spacing, lastBatchWrites);
                 var since = MonotonicMs - lastFlush;
-                spacing = since > 4 * spacing ? MinFlushSpacingMs : Math.Min(MaxFlushSpacingMs, spacing * 2);
                 if (since < spacing)
                     await Task.Delay((int)(spacing - since), token).ConfigureAwait(false);
-                FlushPendingWrites();
+                lastBatchWrites = FlushPendingWrites();
                 lastFlush = MonotonicMs;
             }
         }
@@ -53,21 +47,24 @@ namespace DistributedState
         /// from the flush loop and before answering a digest; one flush at a time, because each batch must build on
         /// the one before it (taken under <c>_flushLock</c>, always before <c>_gate</c>).
         /// </summary>
-        private void FlushPendingWrites()
+        /// <returns>How many local writes the flush covered, overwrites included (0 when none were pending).</returns>
+        private int FlushPendingWrites()
         {
             lock (_flushLock)
-                FlushPendingWritesExclusively();
+                return FlushPendingWritesExclusively();
         }
 
-        private void FlushPendingWritesExclusively()
+        private int FlushPendingWritesExclusively()
         {
             List<BatchEntry> entries;
             long epoch;
             long baseVersion;
+            int writes;
             lock (_gate)
             {
                 if (!_own.HasPendingWrites)
-                    return;
+                    return 0;
+                writes = _own.WritesSinceTaken;
                 entries = _own.TakePendingWrites();
                 epoch = _own.Epoch;
                 baseVersion = _own.Version;
@@ -85,7 +82,7 @@ namespace DistributedState
             lock (_gate)
             {
                 if (_own.Epoch != epoch)
-                    return; // rebased while signing: every live entry is pending again under the new epoch
+                    return 0; // rebased while signing: every live entry is pending again under the new epoch
                 var budget = InitialRelayBudget();
                 foreach (var batch in batches)
                 {
@@ -96,6 +93,7 @@ namespace DistributedState
 
             _counters.Add("batches.signed", batches.Count);
             _changed.Pulse();
+            return writes;
         }
 
         /// <summary>Keeps every batch within one frame: at most one maximal value's worth of entries each.</summary>

@@ -55,6 +55,12 @@ namespace DistributedState.State
         /// <summary>True while local writes (or a new epoch) wait to be signed and sent.</summary>
         public bool HasPendingWrites => _dirty.Count > 0 || _epochPending;
 
+        /// <summary>
+        /// Local writes since the pending ones were last taken, counting every overwrite of a key (a key written ten
+        /// times is one pending entry but ten writes): how fast writes arrive, for the batch spacing.
+        /// </summary>
+        public int WritesSinceTaken { get; private set; }
+
         private bool _epochPending;
         private RetainedBatch? _newest;
 
@@ -198,7 +204,10 @@ namespace DistributedState.State
         {
             var entry = ReplaceEntry(key, value, version, null, changes);
             if (entry is not null)
+            {
                 _dirty.Add(key);
+                WritesSinceTaken++;
+            }
         }
 
         /// <summary>Takes the writes waiting to be signed: the newest value of every changed key.</summary>
@@ -213,6 +222,7 @@ namespace DistributedState.State
 
             _dirty.Clear();
             _epochPending = false;
+            WritesSinceTaken = 0;
             return entries;
         }
 
