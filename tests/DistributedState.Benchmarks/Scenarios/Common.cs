@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using DistributedState.Benchmarks.Harness;
+using DistributedState.Dissemination;
 
 namespace DistributedState.Benchmarks.Scenarios
 {
@@ -46,7 +47,7 @@ namespace DistributedState.Benchmarks.Scenarios
                 var formed = Clock.MsSince(start);
                 var meshed = await WaitForConnectionsAsync(cluster, n).ConfigureAwait(false);
                 result.Notes.Add($"cluster of {n} started in {started / 1000:0.0} s, full membership everywhere after {formed / 1000:0.0} s, " +
-                    (meshed ? $"every node connected to min(N-1, MaxConnections) peers after {Clock.MsSince(start) / 1000:0.0} s" : "connections still forming after 30 s (measured anyway)"));
+                    (meshed ? $"connections settled (a full mesh, or between the dial target and the cap on every node) after {Clock.MsSince(start) / 1000:0.0} s" : "connections still forming after 30 s (measured anyway)"));
                 Progress.Say($"  formed N={n} in {formed / 1000:0.0} s, connections settled: {meshed}");
                 return cluster;
             }
@@ -58,17 +59,21 @@ namespace DistributedState.Benchmarks.Scenarios
         }
 
         /// <summary>
-        /// Membership converges before every node has dialled every peer; measurements start once each node holds
-        /// min(N-1, MaxConnections) sessions. No event reports a new session, so this polls every 20 ms, bounded by 30 s.
+        /// Membership converges before every node has dialled every peer; measurements start once connections have
+        /// settled: every node holds N-1 sessions in a full mesh, or, beyond <c>MaxConnections</c>, at least the dial
+        /// target and at most the cap (the runtime's <see cref="ConnectionPolicy"/>). No event reports a new session, so
+        /// this polls every 20 ms, bounded by 30 s.
         /// </summary>
         public static async Task<bool> WaitForConnectionsAsync(InProcessCluster cluster, int n)
         {
             var nodes = cluster.Nodes;
-            var want = Math.Min(n - 1, new DistributedState.DsnNodeOptions().MaxConnections);
+            var cap = new DistributedState.DsnNodeOptions().MaxConnections;
+            var least = Math.Min(n - 1, ConnectionPolicy.DialTarget(n - 1, cap));
+            var most = Math.Min(n - 1, cap);
             var deadline = Clock.Now + 30 * System.Diagnostics.Stopwatch.Frequency;
             while (Clock.Now < deadline)
             {
-                if (nodes.All(x => Internals.SessionCount(x) >= want))
+                if (nodes.All(x => Internals.SessionCount(x) is var count && count >= least && count <= most))
                     return true;
                 await Task.Delay(20).ConfigureAwait(false);
             }
