@@ -20,9 +20,9 @@ namespace DistributedState
         private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(StringComparer.Ordinal);
         private readonly HashSet<string> _probing = new HashSet<string>(StringComparer.Ordinal);
 
-        private bool OverConnectionCap => _sessions.Count > _options.MaxConnections;
-
         private int _probesSinceUnconnected;
+
+        private bool OverConnectionCap => _sessions.Count > _options.MaxConnections;
 
         /// <summary>Under <c>_gate</c>: true when there are more live members than this node may connect to.</summary>
         private bool BeyondFullMesh => ConnectionPolicy.BeyondFullMesh(LiveOtherMembers, _options.MaxConnections);
@@ -31,8 +31,8 @@ namespace DistributedState
         private int LiveOtherMembers => _members.All.Count(m => !m.IsDeparted) - 1;
 
         /// <summary>
-        /// Under <c>_gate</c>: every <see cref="ConnectionPolicy.UnconnectedProbeEvery"/>th probe, a random live member without a
-        /// connection to this node (else null). Each node doing this probes every member about once per
+        /// Under <c>_gate</c>: every <see cref="ConnectionPolicy.UnconnectedProbeEvery"/>th probe, a random live member
+        /// without a connection to this node (else null). Each node doing this probes every member about once per
         /// <c>UnconnectedProbeEvery × ProbeInterval</c>, whatever the network's size, so a member whose neighbours all
         /// went away is still checked, at one handshake per node per 1.6 s rather than one per probe.
         /// </summary>
