@@ -18,7 +18,8 @@ namespace DistributedState
         private const long ShedHoldOffMs = 30_000;
 
         private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(StringComparer.Ordinal);
-        private readonly HashSet<string> _probing = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>Probes in flight per member (a regular probe and one after a disconnect may overlap).</summary>
+        private readonly Dictionary<string, int> _probesInFlight = new Dictionary<string, int>(StringComparer.Ordinal);
 
         private int _probesSinceUnconnected;
 
@@ -72,7 +73,7 @@ namespace DistributedState
             if (surplus <= 0)
                 return;
             var candidates = _sessions
-                .Where(p => !_probing.Contains(p.Key) && p.Value.All(s => now - s.OpenedAt >= DuplicateSessionGraceMs))
+                .Where(p => !_probesInFlight.ContainsKey(p.Key) && p.Value.All(s => now - s.OpenedAt >= DuplicateSessionGraceMs))
                 .Select(p => p.Key)
                 .ToList();
             for (var i = 0; i < surplus && candidates.Count > 0; i++)
@@ -115,7 +116,8 @@ namespace DistributedState
         {
             lock (_gate)
             {
-                _probing.Remove(nodeId);
+                if (--_probesInFlight[nodeId] == 0)
+                    _probesInFlight.Remove(nodeId);
                 if (dialled && OverConnectionCap)
                     ShedConnectionsTo(nodeId);
             }

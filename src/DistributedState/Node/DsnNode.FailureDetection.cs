@@ -202,7 +202,7 @@ namespace DistributedState
                 incarnation = member.Incarnation;
                 probeId = ++_nextProbeId;
                 _probes[probeId] = acked;
-                _probing.Add(nodeId);
+                _probesInFlight[nodeId] = _probesInFlight.TryGetValue(nodeId, out var inFlight) ? inFlight + 1 : 1;
                 dialled = PreferredSession(nodeId) is null;
             }
 
