@@ -330,7 +330,7 @@ namespace DistributedState
         }
 
         /// <summary>The relay budget of news this node originates (see <see cref="RelayPolicy.InitialBudget"/>).</summary>
-        private byte InitialRelayBudget() => RelayPolicy.InitialBudget(_members.All.Count(m => !m.IsDeparted) - 1, _sessions.Count);
+        private byte InitialRelayBudget() => RelayPolicy.InitialBudget(LiveOtherMembers, _sessions.Count);
 
         private int RelayFanout() => RelayPolicy.Fanout(_members.Count);
     }

@@ -198,8 +198,7 @@ namespace DistributedState.Benchmarks.Harness
             return sizes;
         }
 
-        public static int SessionCount(DsnNode node) =>
-            typeof(DsnNode).GetField("_sessions", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(node) is System.Collections.ICollection c ? c.Count : -1;
+        public static int SessionCount(DsnNode node) => node.ConnectedPeerCount;
     }
 
     internal static class ProcessInfo

@@ -62,6 +62,14 @@ namespace DistributedState.Tests.Protocol
         }
 
         [Fact]
+        public void A_Shed_message_carrying_a_body_is_refused()
+        {
+            var valid = MessageCodec.Encode(ShedMessage.Instance);
+            Assert.Equal(2, valid.Length); // version and type only
+            Refused(new byte[] { valid[0], valid[1], 0 }, fragment: "unexpected bytes");
+        }
+
+        [Fact]
         public void Bytes_after_a_complete_message_are_refused()
         {
             var valid = MessageCodec.Encode(new DigestDoneMessage(7));
