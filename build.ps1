@@ -1,32 +1,48 @@
 <#
 .SYNOPSIS
-Builds, documents, tests and packages the DistributedState PowerShell module.
+Builds, demonstrates, documents, tests and packages the DistributedState PowerShell module.
 
 .DESCRIPTION
-One entry point for the module's tasks. Everything except Docs, the Pester tests and Package is plain dotnet, so machines
-without PowerShell run the same steps directly (see README):
+One entry point for the module's tasks. A machine with only the .NET SDK runs it through the pinned PowerShell of the
+repository's tool manifest (dotnet-tools.json), as the README does:
 
-    dotnet publish src/DistributedState.PowerShell -c Release -o out/DistributedState
-    dotnet test DistributedState.sln -c Release
+    dotnet tool restore
+    dotnet pwsh -NoProfile -File ./build.ps1 -Task Build, Demo
+    dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
 
 Tasks run in the order given:
   Clean    removes out/ and the build outputs.
   Build    lays out the importable module folder out/DistributedState (dotnet publish).
+  Demo     imports the built module in a fresh pwsh, starts a three-node network on 127.0.0.1, writes on one node and
+           prints the peer table and the value as every node sees it.
+  Test     runs every test: the xunit suites (dotnet test), then the Pester suite against out/ (Build first) in a
+           fresh pwsh, and on Windows in Windows PowerShell 5.1 too. Any failure fails the task.
+  Pester   only the Pester suite (or -PesterPath), against the module as last built.
   Docs     regenerates the help in out/DistributedState/en-US from docs/en-US/*.md with PlatyPS (the dotnet build
-           already writes an equivalent MAML file without PlatyPS). Runs Build first if needed.
-  Test     runs the xunit tests, then the Pester tests in a fresh pwsh (and powershell.exe on Windows) against out/.
+           already writes an equivalent MAML file without PlatyPS).
   Package  makes a .nupkg for the PowerShell Gallery in out/packages (needs Microsoft.PowerShell.PSResourceGet).
 
+Pester comes from the project's own restore (tests/Pester/PesterPackage.proj pins the version), never from the
+PowerShell Gallery.
+
+.PARAMETER PesterPath
+Test files or folders for the Pester run. Default: tests/Pester.
+
 .EXAMPLE
-./build.ps1 -Task Clean, Build, Docs, Test -Configuration Release
+dotnet pwsh -NoProfile -File ./build.ps1 -Task Clean, Build, Test
+
+.EXAMPLE
+./build.ps1 -Task Pester -PesterPath tests/Pester/Data.Tests.ps1
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Demo', 'Test', 'Pester', 'Docs', 'Package', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [string[]] $PesterPath = @('tests/Pester')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -36,11 +52,36 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleFolder = Join-Path $out 'DistributedState'
 $manifest = Join-Path $moduleFolder 'DistributedState.psd1'
+$pesterProject = Join-Path $root 'tests/Pester/PesterPackage.proj'
 
 function Invoke-Dotnet {
     # dotnet reports failure through its exit code only.
     & dotnet @args
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Get-PwshPath {
+    # A fresh process per run: an imported binary module stays loaded (and its DLL locked) until the process exits.
+    # $PSHOME holds the pwsh executable both in an installed PowerShell and in the dotnet tool's package.
+    $name = if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { 'pwsh.exe' } else { 'pwsh' }
+    $candidate = Join-Path $PSHOME $name
+    if (Test-Path $candidate) { return $candidate }
+    $command = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($command) { return $command.Source }
+    throw "No pwsh found beside $PSHOME or on PATH. Run 'dotnet tool restore' and start this script with 'dotnet pwsh'."
+}
+
+function Get-PesterManifest {
+    $version = ([xml](Get-Content -Raw $pesterProject)).Project.PropertyGroup.PesterVersion
+    Invoke-Dotnet restore $pesterProject --nologo -v quiet
+    $cache = $env:NUGET_PACKAGES
+    if (-not $cache) {
+        $line = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+        $cache = $line.Trim()
+    }
+    $path = Join-Path $cache "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $path)) { throw "Pester $version was restored, but $path does not exist." }
+    return $path
 }
 
 function Invoke-Clean {
@@ -52,6 +93,58 @@ function Invoke-Build {
     Invoke-Dotnet publish (Join-Path $root 'src/DistributedState.PowerShell') -c $Configuration -o $moduleFolder --nologo
 }
 
+function Invoke-Demo {
+    if (-not (Test-Path $manifest)) { Invoke-Build }
+    & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $root 'tools/Show-DsnDemo.ps1') -ModulePath $manifest
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-PesterSuite {
+    param([Parameter(Mandatory)] [string] $Shell)
+    $pester = Get-PesterManifest
+    $results = Join-Path $out ("pester-results-{0}.xml" -f [IO.Path]::GetFileNameWithoutExtension($Shell))
+    $paths = $PesterPath | ForEach-Object { if ([IO.Path]::IsPathRooted($_)) { $_ } else { Join-Path $root $_ } }
+    $script = @'
+param($Pester, $Paths, $Results)
+$ErrorActionPreference = 'Stop'
+Import-Module $Pester
+$config = New-PesterConfiguration
+$config.Run.Path = $Paths
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputPath = $Results
+$result = Invoke-Pester -Configuration $config
+$problems = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+"Pester on PowerShell $($PSVersionTable.PSVersion): $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
+if ($result.Result -ne 'Passed' -or $problems -gt 0) { exit 1 }
+exit 0
+'@
+    $env:DSN_MODULE_PATH = $manifest
+    Push-Location $root
+    try {
+        # -Command with a script block passes the arguments as objects (arrays stay arrays).
+        & $Shell -NoProfile -NonInteractive -Command ([scriptblock]::Create($script)) -args $pester, $paths, $results
+        if ($LASTEXITCODE -ne 0) { throw "Pester tests failed under $Shell (exit code $LASTEXITCODE)." }
+    } finally {
+        Pop-Location
+    }
+}
+
+function Invoke-Pester5 {
+    if (-not (Test-Path $manifest)) { Invoke-Build }
+    Invoke-PesterSuite -Shell (Get-PwshPath)
+    # Windows PowerShell 5.1 exists only on Windows; there the same suite runs in it too.
+    $desktop = if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { Get-Command powershell.exe -ErrorAction SilentlyContinue }
+    if ($desktop) { Invoke-PesterSuite -Shell $desktop.Source }
+}
+
+function Invoke-Test {
+    Invoke-Dotnet test (Join-Path $root 'DistributedState.sln') -c $Configuration --nologo
+    Invoke-Build
+    Invoke-Pester5
+}
+
 function Invoke-Docs {
     if (-not (Test-Path $manifest)) { Invoke-Build }
     if (-not (Get-Module -ListAvailable -Name platyPS)) {
@@ -61,37 +154,6 @@ function Invoke-Docs {
     # Writes DistributedState.PowerShell.dll-Help.xml (named by each page's "external help file") and
     # about_DistributedState.help.txt, replacing the plain-text copy the dotnet build puts there.
     New-ExternalHelp -Path (Join-Path $root 'docs/en-US') -OutputPath (Join-Path $moduleFolder 'en-US') -Force | Out-Null
-}
-
-function Invoke-Pester5 {
-    param([string] $Shell)
-    # A fresh process per run: an imported binary module stays loaded (and its DLL locked) until the process exits.
-    $script = @'
-$ErrorActionPreference = 'Stop'
-Import-Module Pester -MinimumVersion 5.0
-$config = New-PesterConfiguration
-$config.Run.Path = 'tests/Pester'
-$config.Run.Exit = $true
-$config.Output.Verbosity = 'Detailed'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputPath = 'out/pester-results.xml'
-Invoke-Pester -Configuration $config
-'@
-    $env:DSN_MODULE_PATH = $manifest
-    Push-Location $root
-    try {
-        & $Shell -NoProfile -NonInteractive -Command $script
-        if ($LASTEXITCODE -ne 0) { throw "Pester tests failed under $Shell (exit code $LASTEXITCODE)." }
-    } finally {
-        Pop-Location
-    }
-}
-
-function Invoke-Test {
-    Invoke-Dotnet test (Join-Path $root 'DistributedState.sln') -c $Configuration --nologo
-    if (-not (Test-Path $manifest)) { Invoke-Build }
-    Invoke-Pester5 -Shell 'pwsh'
-    if ($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows) { Invoke-Pester5 -Shell 'powershell.exe' }
 }
 
 function Invoke-Package {
@@ -113,8 +175,10 @@ foreach ($step in $Task) {
     switch ($step) {
         'Clean'   { Invoke-Clean }
         'Build'   { Invoke-Build }
-        'Docs'    { Invoke-Docs }
+        'Demo'    { Invoke-Demo }
         'Test'    { Invoke-Test }
+        'Pester'  { Invoke-Pester5 }
+        'Docs'    { Invoke-Docs }
         'Package' { Invoke-Package }
     }
 }

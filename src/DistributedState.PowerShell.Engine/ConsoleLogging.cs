@@ -1,43 +1,55 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Linq;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace DistributedState.PowerShell.Engine
 {
     /// <summary>
-    /// The -LogLevel switch: a Microsoft.Extensions.Logging console logger for one node, off by default. All
-    /// Microsoft.Extensions.Logging types stay inside this assembly (loaded in the module's own load context), so
-    /// another module's different Microsoft.Extensions.Logging version never meets ours (docs/design-notes.md).
+    /// The -LogLevel parameter: one line per log entry on standard error (so a scheduled task's or a pipeline's
+    /// standard output stays clean), off by default. Written here rather than with a logging library so that the
+    /// module has no third-party dependency that could meet another module's version (docs/design-notes.md, "Loading").
     /// </summary>
-    public static class ConsoleLogging
+    public sealed class ConsoleLogging : IDsnLogSink
     {
+        private readonly DsnLogLevel _minimum;
+        private readonly TextWriter _writer;
+
+        internal ConsoleLogging(DsnLogLevel minimum, TextWriter writer)
+        {
+            _minimum = minimum;
+            _writer = writer;
+        }
+
         /// <summary>The names -LogLevel accepts, most verbose first; "None" turns logging off.</summary>
         public static IReadOnlyList<string> LevelNames { get; } =
-            new[] { "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None" };
+            Enum.GetNames(typeof(DsnLogLevel)).Concat(new[] { "None" }).ToArray();
 
-        /// <summary>
-        /// Creates a logger factory writing to standard error (so a scheduled task's or a pipeline's standard output
-        /// stays clean), or null for "None" or no level.
-        /// </summary>
+        /// <summary>A sink writing to standard error, or null for "None" or no level.</summary>
         /// <exception cref="DsnCommandException">DsnLogLevelInvalid.</exception>
-        internal static ILoggerFactory? Create(string? levelName)
+        internal static ConsoleLogging? Create(string? levelName) => Create(levelName, Console.Error);
+
+        /// <summary>A sink writing to <paramref name="writer"/>, or null for "None" or no level.</summary>
+        /// <exception cref="DsnCommandException">DsnLogLevelInvalid.</exception>
+        internal static ConsoleLogging? Create(string? levelName, TextWriter writer)
         {
             if (string.IsNullOrEmpty(levelName)) return null;
             var name = LevelNames.FirstOrDefault(n => string.Equals(n, levelName, StringComparison.OrdinalIgnoreCase))
                 ?? throw new DsnCommandException("DsnLogLevelInvalid", DsnErrorCategory.InvalidArgument,
                     $"'{levelName}' is not a log level; use one of {string.Join(", ", LevelNames)}.", levelName);
-            var level = (LogLevel)Enum.Parse(typeof(LogLevel), name);
-            if (level == LogLevel.None) return null;
-            return LoggerFactory.Create(builder => builder
-                .SetMinimumLevel(level)
-                .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddSimpleConsole(options =>
-                {
-                    options.SingleLine = true;
-                    options.TimestampFormat = "HH:mm:ss.fff ";
-                }));
+            if (name == "None") return null;
+            return new ConsoleLogging((DsnLogLevel)Enum.Parse(typeof(DsnLogLevel), name), writer);
+        }
+
+        /// <inheritdoc />
+        public bool IsEnabled(DsnLogLevel level) => level >= _minimum;
+
+        /// <inheritdoc />
+        public void Write(DsnLogEntry entry)
+        {
+            var line = entry.Timestamp.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) + " " + entry;
+            lock (_writer) _writer.WriteLine(line);
         }
     }
 }

@@ -26,7 +26,7 @@ namespace DistributedState.PowerShell.Engine
         /// <exception cref="DsnCommandException">DsnNoNodeRunning, DsnNodeStopped.</exception>
         public static DsnNode Resolve(DsnNode? node)
         {
-            if (node is not null) return Registry.Resolve(Find(node) ?? new HostedNode(node, null)).Node;
+            if (node is not null) return Registry.Resolve(Find(node) ?? new HostedNode(node)).Node;
             return Registry.Resolve(null).Node;
         }
 
@@ -37,18 +37,8 @@ namespace DistributedState.PowerShell.Engine
             var options = request.ToOptions();
             Registry.EnsureAvailable(options.NodeId);
             var logging = ConsoleLogging.Create(request.LogLevel);
-            DsnNode node;
-            try
-            {
-                node = await DsnNode.StartAsync(options, logging, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                logging?.Dispose();
-                throw;
-            }
-
-            var hosted = new HostedNode(node, logging);
+            var node = await DsnNode.StartAsync(options, logging, cancellationToken).ConfigureAwait(false);
+            var hosted = new HostedNode(node);
             try
             {
                 Registry.Add(hosted);
@@ -67,7 +57,7 @@ namespace DistributedState.PowerShell.Engine
         public static Task StopAsync(DsnNode node, CancellationToken cancellationToken = default)
         {
             if (node is null) throw new ArgumentNullException(nameof(node));
-            var hosted = Find(node) ?? new HostedNode(node, null);
+            var hosted = Find(node) ?? new HostedNode(node);
             Registry.Remove(hosted);
             return StopAsync(hosted, cancellationToken);
         }
@@ -94,16 +84,7 @@ namespace DistributedState.PowerShell.Engine
 
         private static HostedNode? Find(DsnNode node) => Registry.All.FirstOrDefault(h => ReferenceEquals(h.Node, node));
 
-        private static async Task StopAsync(HostedNode hosted, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                await hosted.Node.StopAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                hosted.Logging?.Dispose();
-            }
-        }
+        private static Task StopAsync(HostedNode hosted, CancellationToken cancellationToken = default) =>
+            hosted.Node.StopAsync(cancellationToken);
     }
 }

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DistributedState.Internal;
 using DistributedState.State;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState
 {
@@ -29,12 +29,12 @@ namespace DistributedState
         /// </summary>
         /// <exception cref="ArgumentException">An option is invalid; the message says what is allowed.</exception>
         /// <exception cref="DsnJoinException">No bootstrap node admitted this node.</exception>
-        public static async Task<DsnNode> StartAsync(DsnNodeOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+        public static async Task<DsnNode> StartAsync(DsnNodeOptions options, IDsnLogSink? log = null, CancellationToken cancellationToken = default)
         {
             if (options is null)
                 throw new ArgumentNullException(nameof(options));
             var validated = OptionsValidator.Validate(options);
-            var node = new DsnNode(validated, loggerFactory);
+            var node = new DsnNode(validated, log);
             try
             {
                 await node.RunStartAsync(cancellationToken).ConfigureAwait(false);

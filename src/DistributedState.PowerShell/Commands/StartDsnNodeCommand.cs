@@ -49,7 +49,7 @@ namespace DistributedState.PowerShell
 
         /// <summary>Console logging of the node to standard error; off unless given.</summary>
         [Parameter]
-        [ValidateSet("Trace", "Debug", "Information", "Warning", "Error", "Critical", "None")]
+        [ValidateSet("Trace", "Debug", "Information", "Warning", "Error", "None")]
         public string? LogLevel { get; set; }
 
         /// <summary>Start even if no bootstrap node answers, and keep trying to join in the background.</summary>

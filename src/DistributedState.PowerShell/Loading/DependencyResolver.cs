@@ -6,81 +6,73 @@ using System.Reflection;
 namespace DistributedState.PowerShell
 {
     /// <summary>
-    /// Resolves the assemblies in the module's Dependencies/ folder: the runtime, the engine and every third-party
-    /// DLL. On PowerShell 7 they load into the module's own <see cref="IsolatedLoadContext"/>, so a different
-    /// version of, say, Microsoft.Extensions.Logging that another module loaded first does not collide with ours; on
-    /// Windows PowerShell 5.1 they load with Assembly.LoadFrom (strong-named versions load side by side there, and
-    /// matching by name stands in for the binding redirects PowerShell does not have). Only names found in the folder
-    /// are answered, and only for this module's assemblies, so other modules' resolution is left alone.
+    /// Windows PowerShell 5.1 only: stands in for the binding redirects that powershell.exe.config cannot have. The
+    /// module ships the .NET Standard polyfills its assemblies were built against (System.Memory,
+    /// System.Threading.Channels and their closure) beside the cmdlet assembly; they reference each other at versions
+    /// that differ from the files, which .NET Framework refuses without a redirect. This resolver answers such a
+    /// request with the file of that name in the module folder, and nothing else, so other modules' resolution is left
+    /// alone. On PowerShell 7 the runtime's own newer copies of those assemblies win and nothing is installed.
     /// </summary>
     internal sealed class DependencyResolver
     {
         private static readonly object Gate = new object();
-        private static DependencyResolver? s_current;
+        private static bool s_installed;
 
         private readonly Dictionary<string, string> _files;
         private readonly Dictionary<string, Assembly> _loaded = new Dictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
-        private readonly IsolatedLoadContext? _context;
-        private readonly Assembly _owner;
 
-        /// <summary>Indexes the folder.</summary>
-        /// <param name="folder">The Dependencies/ folder.</param>
-        /// <param name="owner">The assembly whose requests are answered (the cmdlet assembly), besides those loaded from the folder.</param>
-        /// <param name="context">Where to load on PowerShell 7; null loads with Assembly.LoadFrom.</param>
-        public DependencyResolver(string folder, Assembly owner, IsolatedLoadContext? context)
+        /// <summary>Indexes the DLLs of a folder.</summary>
+        public DependencyResolver(string folder)
         {
-            _owner = owner;
-            _context = context;
             _files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            if (Directory.Exists(folder))
-            {
-                foreach (var file in Directory.GetFiles(folder, "*.dll"))
-                    _files[Path.GetFileNameWithoutExtension(file)] = file;
-            }
+            if (!Directory.Exists(folder)) return;
+            foreach (var file in Directory.GetFiles(folder, "*.dll"))
+                _files[Path.GetFileNameWithoutExtension(file)] = file;
         }
 
         /// <summary>The simple names this resolver answers for.</summary>
         public IReadOnlyCollection<string> Names => _files.Keys;
 
+        /// <summary>Whether this process runs on .NET Framework (Windows PowerShell), where the resolver is needed.</summary>
+        public static bool IsNeeded => typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext") is null;
+
         /// <summary>
-        /// Installs the resolver for the folder beside the cmdlet assembly; Import-Module calls this, possibly again after a
-        /// Remove-Module. The hook stays for the life of the process: the assemblies it loaded stay loaded (.NET cannot unload
-        /// them), objects a user still holds may need more of them, and a second load context would load second copies whose
-        /// types do not match the first.
+        /// Installs the resolver for the module folder on .NET Framework; Import-Module calls this, possibly again after a
+        /// Remove-Module. The hook stays for the life of the process: .NET cannot unload what it loaded, and objects a
+        /// user still holds may need more of it.
         /// </summary>
         public static void Register()
         {
+            if (!IsNeeded) return;
             lock (Gate)
             {
-                if (s_current is not null) return;
-                var owner = typeof(DependencyResolver).Assembly;
-                var folder = Path.Combine(Path.GetDirectoryName(owner.Location) ?? ".", "Dependencies");
-                s_current = new DependencyResolver(folder, owner, IsolatedLoadContext.TryCreate("DistributedState"));
-                AppDomain.CurrentDomain.AssemblyResolve += OnAssemblyResolve;
+                if (s_installed) return;
+                var folder = Path.GetDirectoryName(typeof(DependencyResolver).Assembly.Location) ?? ".";
+                var resolver = new DependencyResolver(folder);
+                AppDomain.CurrentDomain.AssemblyResolve += (_, args) => resolver.Resolve(new AssemblyName(args.Name));
+                s_installed = true;
             }
         }
 
-        /// <summary>The assembly for a request, or null when it is not ours to answer.</summary>
-        public Assembly? Resolve(AssemblyName name, Assembly? requestingAssembly)
+        /// <summary>The module's file of that simple name, whatever version was asked for; null when it is not ours.</summary>
+        public string? FileFor(AssemblyName name) =>
+            name.Name is not null && _files.TryGetValue(name.Name, out var path) ? path : null;
+
+        /// <summary>Loads <see cref="FileFor"/> (once per name); null when the name is not ours.</summary>
+        public Assembly? Resolve(AssemblyName name)
         {
-            if (name.Name is null || !_files.TryGetValue(name.Name, out var path)) return null;
+            var path = FileFor(name);
+            if (path is null) return null;
             lock (_loaded)
             {
-                // .NET Framework may not say who asks; then the name alone decides, as the folder holds only our dependencies.
-                if (requestingAssembly is not null && requestingAssembly != _owner && !_loaded.ContainsValue(requestingAssembly))
-                    return null;
-                if (!_loaded.TryGetValue(name.Name, out var assembly))
+                if (!_loaded.TryGetValue(name.Name!, out var assembly))
                 {
-                    // Loading a file twice into one context fails, so each name is loaded once and remembered.
-                    assembly = _context is not null ? _context.LoadFromAssemblyPath(path) : Assembly.LoadFrom(path);
-                    _loaded[name.Name] = assembly;
+                    assembly = Assembly.LoadFrom(path);
+                    _loaded[name.Name!] = assembly;
                 }
 
                 return assembly;
             }
         }
-
-        private static Assembly? OnAssemblyResolve(object? sender, ResolveEventArgs args) =>
-            s_current?.Resolve(new AssemblyName(args.Name), args.RequestingAssembly);
     }
 }

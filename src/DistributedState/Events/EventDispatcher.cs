@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState.Events
 {
@@ -14,7 +14,7 @@ namespace DistributedState.Events
     internal sealed class EventDispatcher
     {
         private readonly Channel<Action> _queue;
-        private readonly ILogger _logger;
+        private readonly NodeLog _logger;
         private readonly Action _onDropped;
         private readonly Task _pump;
 
@@ -22,7 +22,7 @@ namespace DistributedState.Events
         [ThreadStatic]
         private static EventDispatcher? _raising;
 
-        public EventDispatcher(int capacity, ILogger logger, Action onDropped)
+        public EventDispatcher(int capacity, NodeLog logger, Action onDropped)
         {
             _queue = Channel.CreateBounded<Action>(new BoundedChannelOptions(capacity)
             {

@@ -4,7 +4,7 @@ using System.Linq;
 using DistributedState.Dissemination;
 using DistributedState.Protocol;
 using DistributedState.Transport;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState
 {

@@ -9,7 +9,7 @@ using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.Transport;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState
 {

@@ -10,8 +10,7 @@ using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.State;
 using DistributedState.Transport;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using DistributedState.Logging;
 
 namespace DistributedState
 {
@@ -25,7 +24,7 @@ namespace DistributedState
         private const int Stopped = 3;
 
         private readonly DsnNodeOptions _options;
-        private readonly ILogger _logger;
+        private readonly NodeLog _logger;
         private readonly IDsnTransport _transport;
         private readonly IdentityKey _identity;
         private readonly byte[] _networkKey;
@@ -47,11 +46,11 @@ namespace DistributedState
         private long _incarnation;
         private int _lifecycle = Starting;
 
-        private DsnNode(DsnNodeOptions options, ILoggerFactory? loggerFactory)
+        private DsnNode(DsnNodeOptions options, IDsnLogSink? log)
         {
             _options = options;
             NodeId = options.NodeId;
-            _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("DistributedState.Node." + NodeId);
+            _logger = new NodeLog(log, NodeId);
             _transport = options.Transport ?? TcpTransport.Instance;
             _networkKey = options.NetworkKey!.Bytes;
             _limits = new ProtocolLimits(options.MaxValueBytes, options.MaxMessageBytes);

@@ -8,7 +8,7 @@ using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.State;
 using DistributedState.Transport;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState
 {

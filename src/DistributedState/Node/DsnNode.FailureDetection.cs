@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.Transport;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState
 {

@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DistributedState.Protocol;
 using DistributedState.Transport;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState
 {

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.State;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState
 {

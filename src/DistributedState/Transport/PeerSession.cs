@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.Security;
-using Microsoft.Extensions.Logging;
+using DistributedState.Logging;
 
 namespace DistributedState.Transport
 {
@@ -29,7 +29,7 @@ namespace DistributedState.Transport
         private readonly FrameOpener _opener;
         private readonly ProtocolLimits _limits;
         private readonly Counters _counters;
-        private readonly ILogger _logger;
+        private readonly NodeLog _logger;
         private readonly TimeSpan _writeTimeout;
         private readonly Func<Task> _whenRunnable;
         private readonly Queue<byte[]> _outgoing = new Queue<byte[]>(); // also the lock for the two flags below
@@ -46,7 +46,7 @@ namespace DistributedState.Transport
         private int _shed;
 
         public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
-            ProtocolLimits limits, Counters counters, ILogger logger, TimeSpan writeTimeout, Func<Task> whenRunnable)
+            ProtocolLimits limits, Counters counters, NodeLog logger, TimeSpan writeTimeout, Func<Task> whenRunnable)
         {
             _whenRunnable = whenRunnable;
             _connection = connection;

@@ -1,56 +1,45 @@
 using System.IO;
 using System.Reflection;
-using System.Runtime.Loader;
 using DistributedState.PowerShell.Tests.Support;
 using Xunit;
 
 namespace DistributedState.PowerShell.Tests.Contract
 {
-    /// <summary>The module's resolver against the published Dependencies/ folder, on .NET 10 (PowerShell 7's side).</summary>
+    /// <summary>
+    /// The Windows PowerShell resolver (it stands in for binding redirects) against the published module folder. It is
+    /// exercised here on .NET 10; the real .NET Framework path is for the Windows CI job to prove.
+    /// </summary>
     public sealed class DependencyResolverTests : IClassFixture<PublishedModule>
     {
         private readonly PublishedModule _module;
 
         public DependencyResolverTests(PublishedModule module) => _module = module;
 
-        private DependencyResolver Create(out Assembly owner)
+        [Theory]
+        [InlineData("System.Runtime.CompilerServices.Unsafe, Version=4.0.4.1")]
+        [InlineData("system.runtime.compilerservices.unsafe, Version=6.0.0.0")]
+        public void Answers_a_request_for_a_shipped_polyfill_with_its_file_whatever_version_was_asked(string request) =>
+            Assert.Equal(Path.Combine(_module.Folder, "System.Runtime.CompilerServices.Unsafe.dll"),
+                new DependencyResolver(_module.Folder).FileFor(new AssemblyName(request)));
+
+        [Fact]
+        public void Loads_each_name_once()
         {
-            owner = typeof(ModuleLifetime).Assembly;
-            return new DependencyResolver(_module.Dependencies, owner, IsolatedLoadContext.TryCreate("test-" + Path.GetRandomFileName()));
+            var resolver = new DependencyResolver(_module.Folder);
+            var memory = resolver.Resolve(new AssemblyName("System.Memory, Version=4.0.1.1"));
+            Assert.NotNull(memory);
+            Assert.Same(memory, resolver.Resolve(new AssemblyName("System.Memory, Version=4.0.1.2")));
         }
 
         [Fact]
-        public void Answers_for_the_folders_assemblies_by_loading_them_into_the_modules_own_context()
-        {
-            var resolver = Create(out var owner);
-            Assert.Contains("DistributedState", resolver.Names);
-            var engine = resolver.Resolve(new AssemblyName("DistributedState.PowerShell.Engine, Version=0.1.0.0"), owner)!;
-            Assert.NotNull(engine);
-            Assert.Equal(Path.Combine(_module.Dependencies, "DistributedState.PowerShell.Engine.dll"), engine.Location);
-            Assert.NotSame(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(engine));
-        }
+        public void Leaves_names_the_module_does_not_ship_alone() =>
+            Assert.Null(new DependencyResolver(_module.Folder).Resolve(new AssemblyName("Newtonsoft.Json")));
 
         [Fact]
-        public void Loads_each_name_once_and_answers_the_loaded_assemblies_own_requests()
-        {
-            var resolver = Create(out var owner);
-            var engine = resolver.Resolve(new AssemblyName("DistributedState.PowerShell.Engine"), owner)!;
-            Assert.Same(engine, resolver.Resolve(new AssemblyName("DistributedState.PowerShell.Engine"), null));
-            var logging = resolver.Resolve(new AssemblyName("Microsoft.Extensions.Logging.Console"), engine);
-            Assert.NotNull(logging);
-            Assert.Same(AssemblyLoadContext.GetLoadContext(engine), AssemblyLoadContext.GetLoadContext(logging!));
-        }
-
-        [Fact]
-        public void Leaves_other_names_and_other_modules_requests_alone()
-        {
-            var resolver = Create(out var owner);
-            Assert.Null(resolver.Resolve(new AssemblyName("Newtonsoft.Json"), owner));
-            Assert.Null(resolver.Resolve(new AssemblyName("DistributedState"), typeof(Xunit.FactAttribute).Assembly));
-        }
+        public void Is_not_installed_on_PowerShell_7() => Assert.False(DependencyResolver.IsNeeded);
 
         [Fact]
         public void A_missing_folder_answers_nothing() =>
-            Assert.Empty(new DependencyResolver(Path.Combine(_module.Folder, "none"), typeof(ModuleLifetime).Assembly, null).Names);
+            Assert.Empty(new DependencyResolver(Path.Combine(_module.Folder, "none")).Names);
     }
 }

@@ -26,16 +26,25 @@ namespace DistributedState.PowerShell.Tests.Contract
         [InlineData("DistributedState.format.ps1xml")]
         [InlineData("en-US/about_DistributedState.help.txt")]
         [InlineData("en-US/DistributedState.PowerShell.dll-Help.xml")]
-        [InlineData("Dependencies/DistributedState.dll")]
-        [InlineData("Dependencies/DistributedState.PowerShell.Engine.dll")]
-        [InlineData("Dependencies/Microsoft.Extensions.Logging.Console.dll")]
-        [InlineData("Dependencies/Microsoft.Extensions.Logging.Abstractions.dll")]
+        [InlineData("DistributedState.dll")]
+        [InlineData("DistributedState.PowerShell.Engine.dll")]
         public void Contains(string relativePath) =>
             Assert.True(File.Exists(Path.Combine(_module.Folder, relativePath)), $"{relativePath} is missing from the module folder.");
 
         [Fact]
-        public void The_root_holds_only_the_cmdlet_assembly_so_everything_else_loads_through_the_modules_resolver() =>
-            Assert.Equal(new[] { "DistributedState.PowerShell.dll" }, Directory.GetFiles(_module.Folder, "*.dll").Select(Path.GetFileName));
+        public void The_folder_is_flat_so_plain_probing_finds_every_assembly_when_Import_Module_reflects_over_the_cmdlets() =>
+            Assert.Equal(Directory.GetFiles(_module.Folder, "*.dll").Length, Directory.GetFiles(_module.Folder, "*.dll", SearchOption.AllDirectories).Length);
+
+        [Fact]
+        public void Ships_no_third_party_assembly_only_ours_and_the_NET_Standard_polyfills_every_PowerShell_7_overrides()
+        {
+            // A third-party DLL in PowerShell's shared default context can meet another module's version of it
+            // (docs/design-notes.md, "Loading"); the System.* polyfills cannot: PowerShell 7's own newer copies win.
+            var names = Directory.GetFiles(_module.Folder, "*.dll").Select(Path.GetFileNameWithoutExtension).ToArray();
+            Assert.All(names, name => Assert.True(
+                name!.StartsWith("DistributedState", StringComparison.Ordinal) || name.StartsWith("System.", StringComparison.Ordinal)
+                || name == "Microsoft.Bcl.AsyncInterfaces", $"{name}.dll is a third-party dependency."));
+        }
 
         [Fact]
         public void The_manifest_and_format_file_are_the_ones_in_module()

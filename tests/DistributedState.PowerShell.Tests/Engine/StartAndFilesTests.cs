@@ -112,9 +112,18 @@ namespace DistributedState.PowerShell.Tests.Engine
         {
             Assert.Null(ConsoleLogging.Create(null));
             Assert.Null(ConsoleLogging.Create("none"));
-            using (var factory = ConsoleLogging.Create("Debug"))
-                Assert.NotNull(factory);
             Assert.Equal("DsnLogLevelInvalid", Assert.Throws<DsnCommandException>(() => ConsoleLogging.Create("Loud")).ErrorId);
+        }
+
+        [Fact]
+        public void Console_logging_writes_one_line_per_entry_at_or_above_its_level()
+        {
+            var text = new StringWriter();
+            var log = ConsoleLogging.Create("information", text)!;
+            Assert.False(log.IsEnabled(DsnLogLevel.Debug));
+            Assert.True(log.IsEnabled(DsnLogLevel.Warning));
+            log.Write(new DsnLogEntry(DateTimeOffset.Now, "web01", DsnLogLevel.Warning, "Refused a statement.", null));
+            Assert.EndsWith(" Warning web01: Refused a statement." + Environment.NewLine, text.ToString());
         }
 
         [Fact]

@@ -32,7 +32,6 @@ namespace DistributedState.PowerShell.Tests.Support
 
         public string Folder { get; }
 
-        public string Dependencies => Path.Combine(Folder, "Dependencies");
 
         public void Dispose()
         {

@@ -8,7 +8,6 @@ using System.Linq;
 using System.Threading.Tasks;
 using DistributedState.Transport.FaultInjection;
 using DistributedState.Tests.Support;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace DistributedState.Tests.Chaos
@@ -291,8 +290,8 @@ namespace DistributedState.Tests.Chaos
         }
     }
 
-    /// <summary>A logger factory that keeps the last lines (Information and above) of every node, with a time stamp.</summary>
-    public sealed class RingLog : ILoggerFactory
+    /// <summary>A log sink that keeps the last lines (Information and above) of every node, with a time stamp.</summary>
+    public sealed class RingLog : IDsnLogSink
     {
         private readonly ConcurrentQueue<string> _lines = new ConcurrentQueue<string>();
         private readonly Stopwatch _clock;
@@ -308,39 +307,13 @@ namespace DistributedState.Tests.Chaos
 
         public IEnumerable<string> Lines => _lines.ToArray();
 
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName.Replace("DistributedState.Node.", ""));
+        public bool IsEnabled(DsnLogLevel level) => level >= DsnLogLevel.Information;
 
-        public void AddProvider(ILoggerProvider provider) { }
-
-        public void Dispose() { }
-
-        private void Add(string line)
+        public void Write(DsnLogEntry entry)
         {
-            _lines.Enqueue(line);
+            _lines.Enqueue($"[{_clock.Elapsed.TotalSeconds,7:0.000}] {entry.Level.ToString().Substring(0, 4)} {entry.NodeId}: {entry.Message}");
             while (_lines.Count > _capacity && _lines.TryDequeue(out _))
             {
-            }
-        }
-
-        private sealed class Logger : ILogger
-        {
-            private readonly RingLog _log;
-            private readonly string _name;
-
-            public Logger(RingLog log, string name)
-            {
-                _log = log;
-                _name = name;
-            }
-
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                    _log.Add($"[{_log._clock.Elapsed.TotalSeconds,7:0.000}] {logLevel.ToString().Substring(0, 4)} {_name}: {formatter(state, exception)}");
             }
         }
     }

@@ -13,12 +13,12 @@ namespace DistributedState.Tests.Cluster
         public async Task A_node_with_the_wrong_network_key_cannot_join_learns_nothing_and_both_sides_log_why()
         {
             await using var cluster = new TestCluster();
-            var seedLog = new CapturingLoggerFactory();
+            var seedLog = new CapturingLog();
             var seed = await DsnNode.StartAsync(cluster.Options("seed"), seedLog);
             await using var _ = seed;
             seed.SetData("secret", "s3cr3t");
 
-            var intruderLog = new CapturingLoggerFactory();
+            var intruderLog = new CapturingLog();
             var intruderCluster = new TestCluster(); // its own, different key
             var options = intruderCluster.Options("intruder");
             options.BootstrapNodes.Add(new DsnEndpoint("127.0.0.1", seed.LocalEndPoint.Port));
