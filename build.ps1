@@ -6,14 +6,13 @@ Builds, demonstrates, documents, tests and packages the DistributedState PowerSh
 One entry point for the module's tasks. A machine with only the .NET SDK runs it through the pinned PowerShell of the
 repository's tool manifest (dotnet-tools.json), as the README does:
 
-    dotnet tool restore
-    dotnet pwsh -NoProfile -File ./build.ps1 -Task Build, Demo
-    dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+    dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Demo
+    dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
 
 Tasks run in the order given:
   Clean    removes out/ and the build outputs.
   Build    lays out the importable module folder out/DistributedState (dotnet publish).
-  Demo     imports the built module in a fresh pwsh, starts a three-node network on 127.0.0.1, writes on one node and
+  Demo     builds, then imports the built module in a fresh pwsh, starts a three-node network on 127.0.0.1, writes on one node and
            prints the peer table and the value as every node sees it.
   Test     runs every test: the xunit suites (dotnet test), then the Pester suite against out/ (Build first) in a
            fresh pwsh, and on Windows in Windows PowerShell 5.1 too. Any failure fails the task.
@@ -94,7 +93,7 @@ function Invoke-Build {
 }
 
 function Invoke-Demo {
-    if (-not (Test-Path $manifest)) { Invoke-Build }
+    Invoke-Build
     & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $root 'tools/Show-DsnDemo.ps1') -ModulePath $manifest
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
