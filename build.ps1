@@ -106,6 +106,8 @@ function Invoke-PesterSuite {
     $script = @'
 param($Pester, $Paths, $Results)
 $ErrorActionPreference = 'Stop'
+# Plain text, so that failure messages (and the XML report made from them) hold no terminal escape codes.
+if (Get-Variable PSStyle -ErrorAction SilentlyContinue) { $PSStyle.OutputRendering = 'PlainText' }
 Import-Module $Pester
 $config = New-PesterConfiguration
 $config.Run.Path = $Paths
@@ -114,6 +116,7 @@ $config.Output.Verbosity = 'Detailed'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputPath = $Results
 $result = Invoke-Pester -Configuration $config
+if ($null -eq $result) { "Pester on PowerShell $($PSVersionTable.PSVersion): no result (Pester itself failed)"; exit 1 }
 $problems = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 "Pester on PowerShell $($PSVersionTable.PSVersion): $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
 if ($result.Result -ne 'Passed' -or $problems -gt 0) { exit 1 }
