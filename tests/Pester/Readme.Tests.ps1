@@ -36,7 +36,7 @@ Get-DsnNode | Stop-DsnNode
         $folder = Join-Path $TestDrive 'readme'
         New-Item -ItemType Directory -Path $folder | Out-Null
         Set-Content -Path (Join-Path $folder 'quickstart.ps1') -Value ('$ErrorActionPreference = "Stop"; if ($PSStyle) { $PSStyle.OutputRendering = "PlainText" }' + "`n" + $script)
-        $pwsh = Join-Path $PSHOME $(if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { 'pwsh.exe' } else { 'pwsh' })
+        $pwsh = Get-DsnTestShell
         Push-Location $folder
         try {
             $output = & $pwsh -NoProfile -NonInteractive -File ./quickstart.ps1 2>&1 | Out-String -Width 200

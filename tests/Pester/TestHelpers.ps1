@@ -46,3 +46,8 @@ function Start-DsnTestNode {
     if ($Bootstrap) { $arguments.Bootstrap = "127.0.0.1:$($Bootstrap.LocalEndPoint.Port)" }
     Start-DsnNode @arguments
 }
+
+function Get-DsnTestShell {
+    <# The executable of the PowerShell running the tests (pwsh, or powershell.exe under Windows PowerShell), for child processes. #>
+    [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+}
