@@ -21,8 +21,6 @@ namespace DistributedState
         /// <summary>Probes in flight per member (a regular probe and one after a disconnect may overlap).</summary>
         private readonly Dictionary<string, int> _probesInFlight = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        private int _probesSinceUnconnected;
-
         private bool OverConnectionCap => _sessions.Count > _options.MaxConnections;
 
         /// <summary>Under <c>_gate</c>: true when there are more live members than this node may connect to.</summary>
@@ -30,21 +28,6 @@ namespace DistributedState
 
         /// <summary>Under <c>_gate</c>: members that have not departed, this node excluded.</summary>
         private int LiveOtherMembers => _members.All.Count(m => !m.IsDeparted) - 1;
-
-        /// <summary>
-        /// Under <c>_gate</c>: every <see cref="ConnectionPolicy.UnconnectedProbeEvery"/>th probe, a random live member
-        /// without a connection to this node (else null). Each node doing this probes every member about once per
-        /// <c>UnconnectedProbeEvery × ProbeInterval</c>, whatever the network's size, so a member whose neighbours all
-        /// went away is still checked, at one handshake per node per 1.6 s rather than one per probe.
-        /// </summary>
-        private string? UnconnectedProbeTarget()
-        {
-            if (++_probesSinceUnconnected < ConnectionPolicy.UnconnectedProbeEvery)
-                return null;
-            _probesSinceUnconnected = 0;
-            var unconnected = _members.All.Where(m => m.NodeId != NodeId && !m.IsDeparted && !_sessions.ContainsKey(m.NodeId)).ToList();
-            return unconnected.Count == 0 ? null : unconnected[_random.Next(unconnected.Count)].NodeId;
-        }
 
         /// <summary>Under <c>_gate</c>: how many peers this node dials up to (see <see cref="ConnectionPolicy.DialTarget"/>).</summary>
         private int DialTarget() => ConnectionPolicy.DialTarget(LiveOtherMembers, _options.MaxConnections);

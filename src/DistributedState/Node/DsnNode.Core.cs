@@ -58,6 +58,8 @@ namespace DistributedState
             _identity = LoadIdentity(options);
             _own = new OwnerState(NodeId);
             _owners[NodeId] = _own;
+            _probeScheduler = new ProbeScheduler<Member>(_random);
+            _suspicion = new Suspicion(options.SuspicionMultiplier, options.ProbeInterval);
             _events = new EventDispatcher(options.EventQueueCapacity, _logger, () => _counters.Add("events.dropped"));
         }
 

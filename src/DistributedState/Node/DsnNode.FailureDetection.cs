@@ -17,15 +17,13 @@ namespace DistributedState
     {
         private const int TickMs = 50;
         private const int IndirectProbes = 3;
-        private const int ExpectedConfirmations = 3;
         private readonly Dictionary<uint, TaskCompletionSource<bool>> _probes = new Dictionary<uint, TaskCompletionSource<bool>>();
         private readonly Dictionary<uint, (PeerSession Requester, uint ProbeId, long ExpiresAt)> _relayedProbes =
             new Dictionary<uint, (PeerSession, uint, long)>();
         private readonly Dictionary<string, long> _unconnectedSince = new Dictionary<string, long>(StringComparer.Ordinal);
-        private readonly List<string> _probeOrder = new List<string>();
-        private int _probeIndex;
-        private const int MaxLocalHealth = 8;
-        private int _localHealth;
+        private readonly ProbeScheduler<Member> _probeScheduler;
+        private readonly LocalHealth _health = new LocalHealth();
+        private readonly Suspicion _suspicion;
         private uint _nextProbeId;
 
         private async Task MaintenanceLoopAsync(CancellationToken token)
@@ -151,35 +149,15 @@ namespace DistributedState
             return result;
         }
 
-        /// <summary>
-        /// Round-robin over a shuffled member list, as SWIM prescribes, so every member is probed in bounded time.
-        /// Beyond the full mesh, the round-robin covers connected neighbours only (every member is some members'
-        /// neighbour, so each is still probed about as often), and every few probes go to a random unconnected member
-        /// instead (see <see cref="UnconnectedProbeTarget"/>): dialling for every probe would cost a handshake each.
-        /// </summary>
+        /// <summary>The next member to probe, by <see cref="ProbeScheduler{T}"/>'s rule.</summary>
         private string? NextProbeTarget()
         {
             lock (_gate)
             {
-                var neighboursOnly = BeyondFullMesh;
-                if (neighboursOnly && UnconnectedProbeTarget() is { } unconnected)
-                    return unconnected;
-                for (var attempt = 0; attempt < 2; attempt++)
-                {
-                    while (_probeIndex < _probeOrder.Count)
-                    {
-                        var candidate = _probeOrder[_probeIndex++];
-                        if (_members.TryGet(candidate, out var member) && !member.IsDeparted && (!neighboursOnly || _sessions.ContainsKey(candidate)))
-                            return candidate;
-                    }
-
-                    _probeOrder.Clear();
-                    _probeOrder.AddRange(_members.All.Where(m => m.NodeId != NodeId && !m.IsDeparted).Select(m => m.NodeId)
-                        .OrderBy(_ => _random.Next()));
-                    _probeIndex = 0;
-                }
-
-                return null;
+                var members = _members.All.ToList();
+                return _probeScheduler.TryNext(members, m => m.NodeId != NodeId && !m.IsDeparted, m => _sessions.ContainsKey(m.NodeId), BeyondFullMesh, out var target)
+                    ? target.NodeId
+                    : null;
             }
         }
 
@@ -304,23 +282,15 @@ namespace DistributedState
             }
         }
 
-        /// <summary>
-        /// Declares failed the suspects whose timeout passed. The timeout starts at a maximum and falls towards
-        /// multiplier × log10(members + 1) × probe interval (at least 1 s) as independent confirmations arrive.
-        /// </summary>
+        /// <summary>Declares failed the suspects whose <see cref="Suspicion"/> timeout passed.</summary>
         private void ExpireSuspicions(long now)
         {
             List<Member>? expired = null;
-            var minimum = Math.Max(1000, _options.SuspicionMultiplier * Math.Log10(_members.Count + 1) * _options.ProbeInterval.TotalMilliseconds);
-            var maximum = 3 * minimum;
             foreach (var member in _members.All)
             {
                 if (member.Status != DsnPeerStatus.Suspect)
                     continue;
-                var confirmations = Math.Max(0, member.Suspecters.Count - 1);
-                var fraction = Math.Log(Math.Min(confirmations, ExpectedConfirmations) + 1) / Math.Log(ExpectedConfirmations + 1);
-                var timeout = maximum - (maximum - minimum) * fraction;
-                if (now - member.SuspectedAt >= timeout)
+                if (now - member.SuspectedAt >= _suspicion.TimeoutMs(_members.Count, member.Suspecters.Count - 1))
                     (expired ??= new List<Member>()).Add(member);
             }
 
@@ -418,36 +388,12 @@ namespace DistributedState
                 _relayedProbes.Remove(expired);
         }
 
-        /// <summary>
-        /// Lifeguard's local health multiplier: a node whose own probes go unanswered, or that is itself suspected,
-        /// is probably the slow one (overloaded, paused), so it probes more slowly and waits longer before it accuses
-        /// anybody. 1 when healthy, up to 1 + <see cref="MaxLocalHealth"/>.
-        /// </summary>
-        private double HealthFactor => 1 + System.Threading.Volatile.Read(ref _localHealth);
+        /// <summary>Lifeguard's local health (see <see cref="LocalHealth"/>): what probe intervals and timeouts are multiplied by.</summary>
+        private double HealthFactor => _health.Factor;
 
-        private void LocalHealthWorse()
-        {
-            int current;
-            do
-            {
-                current = System.Threading.Volatile.Read(ref _localHealth);
-                if (current >= MaxLocalHealth)
-                    return;
-            }
-            while (System.Threading.Interlocked.CompareExchange(ref _localHealth, current + 1, current) != current);
-        }
+        private void LocalHealthWorse() => _health.Worse();
 
-        private void LocalHealthBetter()
-        {
-            int current;
-            do
-            {
-                current = System.Threading.Volatile.Read(ref _localHealth);
-                if (current == 0)
-                    return;
-            }
-            while (System.Threading.Interlocked.CompareExchange(ref _localHealth, current - 1, current) != current);
-        }
+        private void LocalHealthBetter() => _health.Better();
 
         private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout)
         {

@@ -14,7 +14,7 @@ namespace DistributedState.Benchmarks.Simulation
     /// budget is above zero, relays it with one less to the peers <see cref="RelayPolicy.ChooseTargets"/> picks; a
     /// duplicate is dropped, not relayed (DsnNode.HandlePush).</item>
     /// <item>Anti-entropy, one round per probe interval, for the nodes the push missed: every node probes one member
-    /// (<see cref="ProbeSchedule"/>); Ping and Ack carry 64-bit summaries, which differ exactly when one of the two
+    /// (<see cref="ProbeSchedule"/>, the runtime's own scheduler); Ping and Ack carry 64-bit summaries, which differ exactly when one of the two
     /// holds the write. Probes are idle traffic and not counted; what a differing summary starts is (DsnNode.HandleAck,
     /// HandleDigest): a prober that lacks the write sends a Digest and gets a Sync (2 frames); a prober that holds it
     /// sends a Digest, the peer answers with its own Digest because it knows less, and gets a Sync (3 frames).</item>
