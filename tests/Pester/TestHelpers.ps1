@@ -46,3 +46,25 @@ function Start-DsnTestNode {
     if ($Bootstrap) { $arguments.Bootstrap = "127.0.0.1:$($Bootstrap.LocalEndPoint.Port)" }
     Start-DsnNode @arguments
 }
+
+function Get-DsnTestPwsh {
+    <# The pwsh that runs the tests, for child processes: a fresh process per scenario (an imported module stays loaded). #>
+    $name = if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { 'pwsh.exe' } else { 'pwsh' }
+    Join-Path $PSHOME $name
+}
+
+function Invoke-DsnTestChild {
+    <#
+    .SYNOPSIS
+    Runs a script file in a fresh pwsh and returns its output lines; throws with the output when it exits non-zero.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [string[]] $ArgumentList = @()
+    )
+    # Colour codes are removed: they would garble a failure message (and the XML test report that carries it).
+    $output = & (Get-DsnTestPwsh) -NoProfile -NonInteractive -File $ScriptPath @ArgumentList 2>&1 |
+        ForEach-Object { "$_" -replace "`e\[[0-9;]*[A-Za-z]", '' }
+    if ($LASTEXITCODE -ne 0) { throw "$ScriptPath exited with $LASTEXITCODE`n$($output -join "`n")" }
+    $output
+}
