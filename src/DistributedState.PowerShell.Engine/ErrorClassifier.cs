@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Net.Sockets;
 using System.Reflection;
 
 namespace DistributedState.PowerShell.Engine
@@ -39,8 +40,19 @@ namespace DistributedState.PowerShell.Engine
                     return new DsnErrorInfo("DsnWaitTimeout", DsnErrorCategory.OperationTimeout, ex, target);
                 case OperationCanceledException _:
                     return new DsnErrorInfo("DsnOperationStopped", DsnErrorCategory.OperationStopped, ex, target);
+                case DsnBindException bind when bind.SocketError == SocketError.AddressAlreadyInUse:
+                    return new DsnErrorInfo("DsnPortInUse", DsnErrorCategory.ResourceUnavailable, ex, bind.EndPoint);
+                case DsnBindException bind when bind.SocketError == SocketError.AddressNotAvailable:
+                    return new DsnErrorInfo("DsnAddressNotLocal", DsnErrorCategory.InvalidArgument, ex, bind.EndPoint);
+                case DsnBindException bind:
+                    return new DsnErrorInfo("DsnBindFailed", DsnErrorCategory.ResourceUnavailable, ex, bind.EndPoint);
                 case ArgumentException argument:
                     return new DsnErrorInfo(ArgumentErrorId(argument.ParamName, argumentErrorId), DsnErrorCategory.InvalidArgument, ex, target);
+                case FileLoadException _:
+                case BadImageFormatException _:
+                    return new DsnErrorInfo("DsnAssemblyLoadFailed", DsnErrorCategory.ResourceUnavailable, ex, target);
+                case FileNotFoundException missing when IsAssemblyDisplayName(missing.FileName):
+                    return new DsnErrorInfo("DsnAssemblyLoadFailed", DsnErrorCategory.ResourceUnavailable, ex, missing.FileName);
                 case FileNotFoundException _:
                 case DirectoryNotFoundException _:
                     return new DsnErrorInfo("DsnFileNotFound", DsnErrorCategory.ObjectNotFound, ex, target);
@@ -70,6 +82,21 @@ namespace DistributedState.PowerShell.Engine
                     ex = invocation.InnerException;
                 else
                     return ex;
+            }
+        }
+
+        // The loader's FileNotFoundException names an assembly ("Name, Version=…, Culture=…"), a file's names a path;
+        // a path has no version however AssemblyName reads it.
+        private static bool IsAssemblyDisplayName(string? fileName)
+        {
+            if (string.IsNullOrEmpty(fileName)) return false;
+            try
+            {
+                return new AssemblyName(fileName).Version is not null;
+            }
+            catch (Exception)
+            {
+                return false;
             }
         }
 

@@ -1,14 +1,18 @@
 namespace DistributedState.PowerShell.Engine
 {
-    /// <summary>A node this session started.</summary>
+    /// <summary>A node this process hosts, and the session that started it.</summary>
     public sealed class HostedNode
     {
-        internal HostedNode(DsnNode node)
+        internal HostedNode(DsnNode node, object owner)
         {
             Node = node;
+            Owner = owner;
         }
 
         /// <summary>The node.</summary>
         public DsnNode Node { get; }
+
+        /// <summary>The session that started it (in PowerShell, its runspace); its nodes stop when it closes.</summary>
+        public object Owner { get; }
     }
 }

@@ -9,9 +9,10 @@ namespace DistributedState.PowerShell.Engine
         /// <param name="path">A file-system path (already resolved against the PowerShell location).</param>
         /// <param name="bits">128 or 256.</param>
         /// <param name="overwrite">Replace an existing file (-Force).</param>
-        /// <exception cref="DsnCommandException">DsnKeyFileExists without <paramref name="overwrite"/>.</exception>
+        /// <exception cref="DsnCommandException">DsnKeyFileExists without <paramref name="overwrite"/>; DsnPathIsDirectory.</exception>
         public static FileInfo Create(string path, int bits, bool overwrite)
         {
+            FileArgument.EnsureNotDirectory(path, "-Path", "the key file to write, for example ./net.key");
             // Checked first so the user gets the ErrorId and the hint, not a bare IOException; Save re-checks atomically.
             if (!overwrite && File.Exists(path))
                 throw new DsnCommandException("DsnKeyFileExists", DsnErrorCategory.ResourceExists,

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
 
 namespace DistributedState
 {
@@ -105,5 +107,53 @@ namespace DistributedState
 
         /// <summary>Every endpoint tried, with the reason it failed.</summary>
         public IReadOnlyList<DsnJoinAttempt> Attempts { get; }
+    }
+
+    /// <summary>
+    /// The node cannot listen on its bind address and port: the port is taken, the address is not one of this
+    /// machine's, or the system refused (for example a port below 1024 without the right).
+    /// </summary>
+    public sealed class DsnBindException : DsnException
+    {
+        /// <summary>Creates the exception from what the socket reported.</summary>
+        public DsnBindException(IPAddress address, int port, SocketException error)
+            : base($"Cannot listen on {Format(address, port)}: {Reason(address, error)}", error)
+        {
+            Address = address;
+            Port = port;
+            SocketError = error.SocketErrorCode;
+        }
+
+        /// <summary>The address the node tried to bind.</summary>
+        public IPAddress Address { get; }
+
+        /// <summary>The port the node tried to bind.</summary>
+        public int Port { get; }
+
+        /// <summary>
+        /// Why: <see cref="SocketError.AddressAlreadyInUse"/> (the port is taken),
+        /// <see cref="SocketError.AddressNotAvailable"/> (not an address of this machine), or another socket error.
+        /// </summary>
+        public SocketError SocketError { get; }
+
+        /// <summary>The address and port as text, for example <c>127.0.0.1:7946</c> or <c>[::1]:7946</c>.</summary>
+        public string EndPoint => Format(Address, Port);
+
+        private static string Format(IPAddress address, int port) => new IPEndPoint(address, port).ToString();
+
+        private static string Reason(IPAddress address, SocketException error)
+        {
+            switch (error.SocketErrorCode)
+            {
+                case SocketError.AddressAlreadyInUse:
+                    return "the port is already in use by another node or program. Choose another port, or port 0 for any free one.";
+                case SocketError.AddressNotAvailable:
+                    return $"{address} is not an address of this machine. Bind to one of its addresses, or to 0.0.0.0 for all of them.";
+                case SocketError.AccessDenied:
+                    return "the system refused (ports below 1024 need administrator rights on most systems). Choose a port from 1024 up.";
+                default:
+                    return $"{error.Message} ({error.SocketErrorCode}).";
+            }
+        }
     }
 }

@@ -29,6 +29,7 @@ namespace DistributedState
         /// </summary>
         /// <exception cref="ArgumentException">An option is invalid; the message says what is allowed.</exception>
         /// <exception cref="DsnJoinException">No bootstrap node admitted this node.</exception>
+        /// <exception cref="DsnBindException">The node cannot listen on its bind address and port.</exception>
         public static async Task<DsnNode> StartAsync(DsnNodeOptions options, IDsnLogSink? log = null, CancellationToken cancellationToken = default)
         {
             if (options is null)

@@ -48,6 +48,26 @@ function Start-DsnTestNode {
 }
 
 function Get-DsnTestShell {
-    <# The executable of the PowerShell running the tests (pwsh, or powershell.exe under Windows PowerShell), for child processes. #>
+    <#
+    The executable of the PowerShell running the tests (pwsh, or powershell.exe under Windows PowerShell), for child
+    processes: a fresh process per scenario (an imported module stays loaded).
+    #>
     [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+}
+
+function Invoke-DsnTestChild {
+    <#
+    .SYNOPSIS
+    Runs a script file in a fresh shell and returns its output lines; throws with the output when it exits non-zero.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [string[]] $ArgumentList = @()
+    )
+    # Colour codes are removed: they would garble a failure message (and the XML test report that carries it).
+    $escape = [char]27
+    $output = & (Get-DsnTestShell) -NoProfile -NonInteractive -File $ScriptPath @ArgumentList 2>&1 |
+        ForEach-Object { "$_" -replace "$escape\[[0-9;]*[A-Za-z]", '' }
+    if ($LASTEXITCODE -ne 0) { throw "$ScriptPath exited with $LASTEXITCODE`n$($output -join "`n")" }
+    $output
 }

@@ -48,7 +48,7 @@ namespace DistributedState.PowerShell
         private void Stop(DsnNode node) => ForItem(node, () =>
         {
             if (!ShouldProcess(node.NodeId, "Stop the node")) return;
-            Await(SessionNodes.StopAsync(node, Cancellation), $"Cancellation node {node.NodeId}");
+            Await(SessionNodes.StopAsync(node, Cancellation), $"Stopping node {node.NodeId}");
             WriteVerbose($"Node '{node.NodeId}' stopped.");
             if (PassThru) WriteObject(node);
         });

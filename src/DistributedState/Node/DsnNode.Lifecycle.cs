@@ -21,7 +21,16 @@ namespace DistributedState
 
         private async Task RunStartAsync(CancellationToken cancellationToken)
         {
-            _listener = await _transport.ListenAsync(_options.BindAddress, _options.Port, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _listener = await _transport.ListenAsync(_options.BindAddress, _options.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException error)
+            {
+                // Transports report bind problems as the socket would; callers get the address, port and reason typed.
+                throw new DsnBindException(_options.BindAddress, _options.Port, error);
+            }
+
             _advertised = new DsnEndpoint(AdvertisedHost(), _listener.LocalEndPoint.Port);
             _incarnation = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             lock (_gate)

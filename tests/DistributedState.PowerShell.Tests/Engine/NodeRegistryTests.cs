@@ -6,22 +6,31 @@ namespace DistributedState.PowerShell.Tests.Engine
 {
     public class NodeRegistryTests
     {
+        private static readonly object Main = new object();
+        private static readonly object Other = new object();
+
         private sealed class FakeNode
         {
-            public FakeNode(string id) => Id = id;
+            public FakeNode(string id, object? owner = null)
+            {
+                Id = id;
+                Owner = owner ?? Main;
+            }
 
             public string Id { get; }
+
+            public object Owner { get; }
 
             public bool Running { get; set; } = true;
         }
 
-        private readonly NodeRegistry<FakeNode> _registry = new NodeRegistry<FakeNode>(n => n.Id, n => n.Running);
+        private readonly NodeRegistry<FakeNode> _registry = new NodeRegistry<FakeNode>(n => n.Id, n => n.Running, n => n.Owner);
 
         [Fact]
         public void With_no_node_there_is_no_default_and_resolving_fails_with_DsnNoNodeRunning()
         {
-            Assert.Null(_registry.Default);
-            var ex = Assert.Throws<DsnCommandException>(() => _registry.Resolve(null));
+            Assert.Null(_registry.DefaultOf(Main));
+            var ex = Assert.Throws<DsnCommandException>(() => _registry.Resolve(Main, null));
             Assert.Equal("DsnNoNodeRunning", ex.ErrorId);
             Assert.Equal(DsnErrorCategory.ResourceUnavailable, ex.Category);
         }
@@ -31,7 +40,7 @@ namespace DistributedState.PowerShell.Tests.Engine
         {
             var a = new FakeNode("a");
             _registry.Add(a);
-            Assert.Same(a, _registry.Resolve(null));
+            Assert.Same(a, _registry.Resolve(Main, null));
         }
 
         [Fact]
@@ -41,11 +50,11 @@ namespace DistributedState.PowerShell.Tests.Engine
             var b = new FakeNode("b");
             _registry.Add(a);
             _registry.Add(b);
-            Assert.Same(b, _registry.Default);
+            Assert.Same(b, _registry.DefaultOf(Main));
             b.Running = false;
-            Assert.Same(a, _registry.Default);
+            Assert.Same(a, _registry.DefaultOf(Main));
             a.Running = false;
-            Assert.Null(_registry.Default);
+            Assert.Null(_registry.DefaultOf(Main));
         }
 
         [Fact]
@@ -57,7 +66,7 @@ namespace DistributedState.PowerShell.Tests.Engine
             _registry.Add(b);
             Assert.True(_registry.Remove(b));
             Assert.False(_registry.Remove(b));
-            Assert.Same(a, _registry.Default);
+            Assert.Same(a, _registry.DefaultOf(Main));
         }
 
         [Fact]
@@ -66,9 +75,9 @@ namespace DistributedState.PowerShell.Tests.Engine
             var a = new FakeNode("a");
             _registry.Add(a);
             _registry.Add(new FakeNode("b"));
-            Assert.Same(a, _registry.Resolve(a));
+            Assert.Same(a, _registry.Resolve(Main, a));
             a.Running = false;
-            var ex = Assert.Throws<DsnCommandException>(() => _registry.Resolve(a));
+            var ex = Assert.Throws<DsnCommandException>(() => _registry.Resolve(Main, a));
             Assert.Equal("DsnNodeStopped", ex.ErrorId);
             Assert.Equal(DsnErrorCategory.InvalidOperation, ex.Category);
         }
@@ -80,7 +89,7 @@ namespace DistributedState.PowerShell.Tests.Engine
             var ex = Assert.Throws<DsnCommandException>(() => _registry.Add(new FakeNode("WEB01")));
             Assert.Equal("DsnNodeAlreadyRunning", ex.ErrorId);
             Assert.Equal(DsnErrorCategory.ResourceExists, ex.Category);
-            Assert.Throws<DsnCommandException>(() => _registry.EnsureAvailable("web01"));
+            Assert.Throws<DsnCommandException>(() => _registry.EnsureAvailable("web01", Main));
         }
 
         [Fact]
@@ -102,6 +111,49 @@ namespace DistributedState.PowerShell.Tests.Engine
             _registry.Add(new FakeNode("b"));
             Assert.Equal(new[] { "b", "a" }, _registry.TakeAll().Select(n => n.Id));
             Assert.Empty(_registry.All);
+        }
+    
+        [Fact]
+        public void Each_owner_has_its_own_nodes_and_default()
+        {
+            var a = new FakeNode("a", Main);
+            var b = new FakeNode("b", Other);
+            _registry.Add(a);
+            _registry.Add(b);
+            Assert.Same(a, _registry.DefaultOf(Main));
+            Assert.Same(b, _registry.DefaultOf(Other));
+            Assert.Same(a, _registry.OwnedBy(Main).Single());
+            Assert.Equal(new[] { a, b }, _registry.All);
+            Assert.Equal("DsnNoNodeRunning", Assert.Throws<DsnCommandException>(() => _registry.Resolve(new object(), null)).ErrorId);
+        }
+
+        [Fact]
+        public void An_explicit_node_of_another_owner_is_used_as_given()
+        {
+            var theirs = new FakeNode("theirs", Other);
+            _registry.Add(theirs);
+            Assert.Same(theirs, _registry.Resolve(Main, theirs));
+        }
+
+        [Fact]
+        public void A_running_NodeId_is_unique_across_owners_and_the_message_says_where_it_runs()
+        {
+            _registry.Add(new FakeNode("web01", Other));
+            var ex = Assert.Throws<DsnCommandException>(() => _registry.Add(new FakeNode("web01", Main)));
+            Assert.Equal("DsnNodeAlreadyRunning", ex.ErrorId);
+            Assert.Contains("another session", ex.Message);
+            Assert.Contains("in this session", Assert.Throws<DsnCommandException>(() => _registry.EnsureAvailable("web01", Other)).Message);
+        }
+
+        [Fact]
+        public void TakeOwnedBy_empties_one_owner_newest_first_and_leaves_the_others()
+        {
+            _registry.Add(new FakeNode("a", Main));
+            _registry.Add(new FakeNode("b", Other));
+            _registry.Add(new FakeNode("c", Main));
+            Assert.Equal(new[] { "c", "a" }, _registry.TakeOwnedBy(Main).Select(n => n.Id));
+            Assert.Empty(_registry.OwnedBy(Main));
+            Assert.Equal("b", _registry.All.Single().Id);
         }
     }
 }

@@ -33,7 +33,11 @@ namespace DistributedState.PowerShell.Tests.Hosting
             return Task.CompletedTask;
         }
 
-        private Task<DsnNode> Start(string nodeId, DsnNode? bootstrap = null)
+        private Task<DsnNode> Start(string nodeId, DsnNode? bootstrap = null) => Start(SessionNodes.ProcessOwner, nodeId, bootstrap);
+
+        private Task<DsnNode> Start(object owner, string nodeId, DsnNode? bootstrap = null) => SessionNodes.StartAsync(owner, Request(nodeId, bootstrap), CancellationToken.None);
+
+        private NodeStartRequest Request(string nodeId, DsnNode? bootstrap = null)
         {
             var request = new NodeStartRequest
             {
@@ -44,7 +48,7 @@ namespace DistributedState.PowerShell.Tests.Hosting
                 IdentityPath = Path.Combine(_folder, nodeId + ".identity"),
             };
             if (bootstrap is not null) request.Bootstrap.Add("127.0.0.1:" + bootstrap.LocalEndPoint.Port);
-            return SessionNodes.StartAsync(request, CancellationToken.None);
+            return request;
         }
 
         [Fact]
@@ -118,6 +122,67 @@ namespace DistributedState.PowerShell.Tests.Hosting
             var selected = OwnState.Select(node, new[] { "c*", "memory" });
             Assert.Equal("12", selected.Matches.Single().Value);
             Assert.Equal(new[] { "memory" }, selected.UnmatchedNames);
+        }
+    
+        [Fact]
+        public async Task Sessions_have_their_own_default_and_closing_one_stops_only_its_nodes()
+        {
+            var runspace = new object();
+            var mine = await Start("ps-j");
+            var theirs = await Start(runspace, "ps-k", mine);
+            Assert.Same(mine, SessionNodes.DefaultOf(SessionNodes.ProcessOwner));
+            Assert.Same(theirs, SessionNodes.DefaultOf(runspace));
+            Assert.Equal(new[] { mine }, SessionNodes.NodesOf(SessionNodes.ProcessOwner));
+
+            SessionNodes.StopOwnedBy(runspace, TimeSpan.FromSeconds(5));
+            Assert.False(theirs.IsRunning);
+            Assert.True(mine.IsRunning);
+            Assert.Empty(SessionNodes.NodesOf(runspace));
+            Assert.Equal(DsnPeerStatus.Left, (await mine.WaitForPeerAsync("ps-k", DsnPeerStatus.Left, Timeout)).Status);
+        }
+
+        [Fact]
+        public async Task A_node_of_another_session_is_stopped_by_reference_and_forgotten()
+        {
+            var runspace = new object();
+            var theirs = await Start(runspace, "ps-l");
+            await SessionNodes.StopAsync(theirs);
+            Assert.False(theirs.IsRunning);
+            Assert.Empty(SessionNodes.NodesOf(runspace));
+        }
+
+        [Fact]
+        public async Task A_port_in_use_is_a_bind_failure_naming_the_address_and_port()
+        {
+            var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            taken.Start();
+            try
+            {
+                var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+                var request = Request("ps-m");
+                request.Port = port;
+                var ex = await Assert.ThrowsAsync<DsnBindException>(() => SessionNodes.StartAsync(SessionNodes.ProcessOwner, request, CancellationToken.None));
+                Assert.Equal(System.Net.Sockets.SocketError.AddressAlreadyInUse, ex.SocketError);
+                var info = ErrorClassifier.Classify(ex, "ps-m", "DsnNodeOptionInvalid");
+                Assert.Equal("DsnPortInUse", info.ErrorId);
+                Assert.Equal("127.0.0.1:" + port, info.Target);
+                Assert.Contains("127.0.0.1:" + port, ex.Message);
+                Assert.Empty(SessionNodes.Nodes);
+            }
+            finally
+            {
+                taken.Stop();
+            }
+        }
+
+        [Fact]
+        public async Task Tuning_reaches_the_running_node()
+        {
+            var request = Request("ps-n");
+            request.MaxValueBytes = 8;
+            var node = await SessionNodes.StartAsync(SessionNodes.ProcessOwner, request, CancellationToken.None);
+            Assert.ThrowsAny<ArgumentException>(() => node.SetData("k", "123456789"));
+            node.SetData("k", "12345678");
         }
     }
 }
