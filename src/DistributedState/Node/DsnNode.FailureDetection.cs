@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Internal;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.Transport;
@@ -17,14 +18,15 @@ namespace DistributedState
     {
         private const int TickMs = 50;
         private const int IndirectProbes = 3;
-        private readonly Dictionary<uint, TaskCompletionSource<bool>> _probes = new Dictionary<uint, TaskCompletionSource<bool>>();
-        private readonly Dictionary<uint, (PeerSession Requester, uint ProbeId, long ExpiresAt)> _relayedProbes =
-            new Dictionary<uint, (PeerSession, uint, long)>();
+        /// <summary>This node's probes waiting for an Ack: from the target, or relayed by a helper of an indirect probe.</summary>
+        private readonly PendingReplies<uint, string> _probes = new PendingReplies<uint, string>(UnguessableIds.NextUInt32);
+        /// <summary>Indirect probes this node runs for others: the requester's session and probe id, for relaying the Ack.</summary>
+        private readonly PendingReplies<uint, (PeerSession Requester, uint ProbeId)> _relayedProbes =
+            new PendingReplies<uint, (PeerSession, uint)>(UnguessableIds.NextUInt32);
         private readonly Dictionary<string, long> _unconnectedSince = new Dictionary<string, long>(StringComparer.Ordinal);
         private readonly ProbeScheduler<Member> _probeScheduler;
         private readonly LocalHealth _health = new LocalHealth();
         private readonly Suspicion _suspicion;
-        private uint _nextProbeId;
 
         private async Task MaintenanceLoopAsync(CancellationToken token)
         {
@@ -64,7 +66,7 @@ namespace DistributedState
                     foreach (var session in AllSessions())
                         session.CloseIfWriteStalled();
                     ReapDeparted(now);
-                    ExpireRelayedProbes(now);
+                    _relayedProbes.Expire(now);
                     toDial = MembersToDial(now);
                     if (now >= nextFailedRetry)
                     {
@@ -171,15 +173,14 @@ namespace DistributedState
             uint probeId;
             long incarnation;
             bool dialled;
-            var acked = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task acked;
             lock (_gate)
             {
                 if (!_members.TryGet(nodeId, out var member) || member.IsDeparted || nodeId == NodeId)
                     return;
                 endpoint = member.EndPoint;
                 incarnation = member.Incarnation;
-                probeId = ++_nextProbeId;
-                _probes[probeId] = acked;
+                (probeId, acked) = _probes.Start(nodeId, nodeId);
                 _probesInFlight[nodeId] = _probesInFlight.TryGetValue(nodeId, out var inFlight) ? inFlight + 1 : 1;
                 dialled = PreferredSession(nodeId) is null;
             }
@@ -208,7 +209,7 @@ namespace DistributedState
                     lock (_gate)
                         session.Send(new PingMessage(probeId, Summary()));
                     sentAt = MonotonicMs;
-                    if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
+                    if (await CompletesWithin(acked, timeout).ConfigureAwait(false))
                     {
                         LocalHealthBetter();
                         return;
@@ -228,10 +229,13 @@ namespace DistributedState
                     var helpers = _sessions.Keys.Where(p => p != nodeId && _members.TryGet(p, out var m) && m.Status == DsnPeerStatus.Alive)
                         .OrderBy(_ => _random.Next()).Take(IndirectProbes).ToList();
                     foreach (var helper in helpers)
+                    {
+                        _probes.Allow(probeId, helper);
                         PreferredSession(helper)?.Send(new PingRequestMessage(probeId, nodeId));
+                    }
                 }
 
-                if (await CompletesWithin(acked.Task, timeout).ConfigureAwait(false))
+                if (await CompletesWithin(acked, timeout).ConfigureAwait(false))
                     return;
                 await WhenThawed().ConfigureAwait(false);
                 if (MonotonicMs - sentAt > 4 * timeout.TotalMilliseconds)
@@ -250,8 +254,7 @@ namespace DistributedState
             }
             finally
             {
-                lock (_gate)
-                    _probes.Remove(probeId);
+                _probes.Remove(probeId);
                 ShedProbeConnectionIfSurplus(nodeId, dialled);
             }
         }
@@ -338,19 +341,22 @@ namespace DistributedState
 
         private void HandleAck(PeerSession session, AckMessage ack)
         {
-            lock (_gate)
+            // Only the probed member, or a helper asked to probe it, may answer a probe.
+            if (_probes.TryComplete(ack.ProbeId, session.PeerId, out _))
             {
-                if (_probes.TryGetValue(ack.ProbeId, out var probe))
+                lock (_gate)
                 {
-                    probe.TrySetResult(true);
                     if (ack.Summary != 0 && ack.Summary != Summary())
                         RequestDigest(session);
                 }
-                else if (_relayedProbes.TryGetValue(ack.ProbeId, out var relayed))
-                {
-                    _relayedProbes.Remove(ack.ProbeId);
-                    relayed.Requester.Send(new AckMessage(relayed.ProbeId, 0));
-                }
+            }
+            else if (_relayedProbes.TryComplete(ack.ProbeId, session.PeerId, out var relayed))
+            {
+                relayed.Requester.Send(new AckMessage(relayed.ProbeId, 0));
+            }
+            else
+            {
+                _counters.Add("probes.rejected.foreign_ack");
             }
         }
 
@@ -364,8 +370,7 @@ namespace DistributedState
                 if (!_members.TryGet(request.Target, out var target) || target.IsDeparted || request.Target == NodeId)
                     return;
                 endpoint = target.EndPoint;
-                probeId = ++_nextProbeId;
-                _relayedProbes[probeId] = (session, request.ProbeId, MonotonicMs + 4 * (long)_options.ProbeTimeout.TotalMilliseconds);
+                probeId = _relayedProbes.Start(request.Target, (session, request.ProbeId), MonotonicMs + 4 * (long)_options.ProbeTimeout.TotalMilliseconds).Id;
             }
 
             _ = Task.Run(async () =>
@@ -380,12 +385,6 @@ namespace DistributedState
                     _logger.LogDebug("Indirect probe of {Peer} could not connect: {Reason}", request.Target, error.Message);
                 }
             });
-        }
-
-        private void ExpireRelayedProbes(long now)
-        {
-            foreach (var expired in _relayedProbes.Where(p => p.Value.ExpiresAt < now).Select(p => p.Key).ToList())
-                _relayedProbes.Remove(expired);
         }
 
         /// <summary>Lifeguard's local health (see <see cref="LocalHealth"/>): what probe intervals and timeouts are multiplied by.</summary>

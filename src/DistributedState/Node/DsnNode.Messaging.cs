@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.Transport;
 
@@ -10,9 +11,8 @@ namespace DistributedState
     // Direct messages: bytes for one member, acknowledged by the receiving node.
     public sealed partial class DsnNode
     {
-        private readonly Dictionary<ulong, (PeerSession Session, TaskCompletionSource<bool> Acked)> _pendingSends =
-            new Dictionary<ulong, (PeerSession, TaskCompletionSource<bool>)>();
-        private long _nextMessageId;
+        /// <summary>Sends waiting for their acknowledgement, each bound to the session it went out on.</summary>
+        private readonly PendingReplies<ulong, string> _pendingSends = new PendingReplies<ulong, string>(UnguessableIds.NextUInt64);
 
         /// <summary>
         /// Sends bytes to one member and waits for its acknowledgement. Sending to this node's own NodeId raises
@@ -60,29 +60,25 @@ namespace DistributedState
                 throw new DsnPeerUnavailableException(nodeId, status, "could not connect: " + error.Message, error);
             }
 
-            var messageId = (ulong)Interlocked.Increment(ref _nextMessageId);
-            var acked = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_gate)
-                _pendingSends[messageId] = (session, acked);
+            var (messageId, acked) = _pendingSends.Start(session, nodeId);
             try
             {
                 if (!session.Send(new DirectMessage(messageId, data)))
                     throw new DsnPeerUnavailableException(nodeId, status, "the connection closed");
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(_options.SendTimeout);
-                var finished = await Task.WhenAny(acked.Task, Task.Delay(Timeout.Infinite, timeout.Token)).ConfigureAwait(false);
-                if (finished != acked.Task)
+                var finished = await Task.WhenAny(acked, Task.Delay(Timeout.Infinite, timeout.Token)).ConfigureAwait(false);
+                if (finished != acked)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     throw new DsnPeerUnavailableException(nodeId, status, $"no acknowledgement within {_options.SendTimeout.TotalSeconds:0.###} s");
                 }
 
-                await acked.Task.ConfigureAwait(false);
+                await acked.ConfigureAwait(false);
             }
             finally
             {
-                lock (_gate)
-                    _pendingSends.Remove(messageId);
+                _pendingSends.Remove(messageId);
             }
         }
 
@@ -94,36 +90,15 @@ namespace DistributedState
 
         private void HandleDirectAck(PeerSession session, DirectAckMessage ack)
         {
-            lock (_gate)
-            {
-                // Only the addressee may acknowledge: message ids are easy to guess.
-                if (_pendingSends.TryGetValue(ack.MessageId, out var pending) && pending.Session.PeerId == session.PeerId)
-                    pending.Acked.TrySetResult(true);
-                else
-                    _counters.Add("messages.rejected.foreign_ack");
-            }
+            // Only the session the message went out on may acknowledge it.
+            if (!_pendingSends.TryComplete(ack.MessageId, session, out _))
+                _counters.Add("messages.rejected.foreign_ack");
         }
 
-        private void FailPendingSends(PeerSession session)
-        {
-            lock (_gate)
-            {
-                foreach (var pending in _pendingSends.Values)
-                {
-                    if (pending.Session == session)
-                        pending.Acked.TrySetException(new DsnPeerUnavailableException(session.PeerId, DsnPeerStatus.Alive,
-                            "the connection closed before the acknowledgement: " + session.CloseReason));
-                }
-            }
-        }
+        private void FailPendingSends(PeerSession session) =>
+            _pendingSends.Fail(responder => responder == session, () => new DsnPeerUnavailableException(session.PeerId, DsnPeerStatus.Alive,
+                "the connection closed before the acknowledgement: " + session.CloseReason));
 
-        private void FailPendingSends(string reason)
-        {
-            lock (_gate)
-            {
-                foreach (var pending in _pendingSends.Values)
-                    pending.Acked.TrySetException(new InvalidOperationException(reason));
-            }
-        }
+        private void FailPendingSends(string reason) => _pendingSends.FailAll(new InvalidOperationException(reason));
     }
 }
