@@ -70,7 +70,8 @@ Describe 'Each runspace is a session' {
         $node.IsRunning | Should -BeFalse
     }
 
-    It 'gives a thread job its own nodes, which stop when the job ends' {
+    # Windows PowerShell has no thread jobs unless the ThreadJob module is installed.
+    It 'gives a thread job its own nodes, which stop when the job ends' -Skip:(-not (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue)) {
         $job = Start-ThreadJob -ArgumentList $modulePath, $key, $main.LocalEndPoint.Port, (Join-Path $TestDrive 'ss-job.identity') -ScriptBlock {
             param($path, $key, $port, $identity)
             Import-Module $path
