@@ -56,6 +56,47 @@ namespace DistributedState.Tests.Hostile
         }
 
         [Fact]
+        public async Task Acks_from_a_member_that_was_not_probed_do_not_keep_a_frozen_member_alive()
+        {
+            await using var cluster = new TestCluster();
+            var a = await cluster.StartAsync("a");
+            var victim = await cluster.StartAsync("victim", a);
+            await using var mallory = await HostilePeer.JoinAsync(a, cluster.Key, "mallory");
+            await JoinedAsync(a, "victim");
+            // Frozen, not crashed: its connections stay open, so only unanswered pings can show that it is gone.
+            victim.Freeze();
+
+            // Probe ids used to be sequential, and a's pings to mallory show where the counter stands: mallory answers
+            // the next ids (and random ones) until a gives up on the victim. Each Ack must be refused, because mallory is
+            // not the member a probed.
+            using var stop = new System.Threading.CancellationTokenSource();
+            var spam = Task.Run(async () =>
+            {
+                var random = new Random(7);
+                while (!stop.IsCancellationRequested)
+                {
+                    var seen = mallory.Sessions.SelectMany(x => x.Received.OfType<PingMessage>()).Select(p => p.ProbeId).DefaultIfEmpty(0u).Max();
+                    for (var next = seen + 1; next <= seen + 16; next++)
+                        await mallory.Main.SendAsync(new AckMessage(next, 0));
+                    await mallory.Main.SendAsync(new AckMessage((uint)random.Next(), 0));
+                    await Task.Delay(5);
+                }
+            });
+            try
+            {
+                await a.WaitForPeerAsync("victim", DsnPeerStatus.Failed, TestCluster.Patience);
+            }
+            finally
+            {
+                stop.Cancel();
+                await spam;
+            }
+
+            Assert.True(Counter(a, "probes.rejected.foreign_ack") > 0);
+            await HonestPeerStillWorksAsync(cluster, a);
+        }
+
+        [Fact]
         public async Task A_genuine_batch_altered_in_transit_is_dropped()
         {
             await using var cluster = new TestCluster();
