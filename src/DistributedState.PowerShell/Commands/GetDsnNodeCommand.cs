@@ -4,7 +4,7 @@ using DistributedState.PowerShell.Engine;
 namespace DistributedState.PowerShell
 {
     /// <summary>Get-DsnNode: the nodes this session hosts, in start order (the last running one is the default).</summary>
-    [Cmdlet(VerbsCommon.Get, "DsnNode")]
+    [Cmdlet(VerbsCommon.Get, "DsnNode", HelpUri = DsnCmdlet.HelpRoot + "Get-DsnNode.md")]
     [OutputType(typeof(DsnNode))]
     public sealed class GetDsnNodeCommand : DsnCmdlet
     {

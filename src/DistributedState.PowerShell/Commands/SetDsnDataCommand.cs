@@ -10,7 +10,7 @@ namespace DistributedState.PowerShell
     /// Set-DsnData: writes keys of the node's own state; every member sees the change within milliseconds. Takes a key
     /// and a value, a hashtable (<c>@{cpu='12'; disk='80'} | Set-DsnData</c>), or objects with Key and Value properties.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = HashtableSet)]
+    [Cmdlet(VerbsCommon.Set, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = HashtableSet, HelpUri = DsnCmdlet.HelpRoot + "Set-DsnData.md")]
     [OutputType(typeof(DsnDataEntry))]
     public sealed class SetDsnDataCommand : DsnNodeCmdlet
     {

@@ -8,7 +8,7 @@ namespace DistributedState.PowerShell
     /// Start-DsnNode: starts a node in this session, joins the network through the bootstrap nodes and returns the
     /// node object (events live on it). The node becomes the default for the other cmdlets.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "DsnNode", SupportsShouldProcess = true, DefaultParameterSetName = KeyPathSet)]
+    [Cmdlet(VerbsLifecycle.Start, "DsnNode", SupportsShouldProcess = true, DefaultParameterSetName = KeyPathSet, HelpUri = DsnCmdlet.HelpRoot + "Start-DsnNode.md")]
     [OutputType(typeof(DsnNode))]
     public sealed class StartDsnNodeCommand : DsnCmdlet
     {
