@@ -46,3 +46,30 @@ function Start-DsnTestNode {
     if ($Bootstrap) { $arguments.Bootstrap = "127.0.0.1:$($Bootstrap.LocalEndPoint.Port)" }
     Start-DsnNode @arguments
 }
+
+function Start-DsnTestNetwork {
+    <#
+    .SYNOPSIS
+    Starts loopback nodes "<Prefix>-a", "<Prefix>-b"... that join through the first; returns them (in start order)
+    once each sees all of them Alive. The last one is the session's default node.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Prefix,
+        [ValidateRange(1, 26)] [int] $Count = 2,
+        [int] $TimeoutSec = 20
+    )
+    $key = New-DsnKey
+    $first = Start-DsnTestNode -NodeId "$Prefix-a" -Key $key
+    $nodes = @($first)
+    for ($i = 1; $i -lt $Count; $i++) {
+        $nodes += Start-DsnTestNode -NodeId "$Prefix-$([char](97 + $i))" -Key $key -Bootstrap $first
+    }
+    foreach ($node in $nodes) { $null = Wait-DsnPeer -Node $node -NodeId $nodes.NodeId -Timeout $TimeoutSec }
+    $nodes
+}
+
+function Get-DsnTestErrorId {
+    <# The FullyQualifiedErrorId a cmdlet of this module gives an ErrorId: 'DsnKeyInvalid' + 'Set-DsnData'. #>
+    param([Parameter(Mandatory)] [string] $ErrorId, [Parameter(Mandatory)] [string] $Command)
+    "$ErrorId,DistributedState.PowerShell.$($Command -replace '-', '')Command"
+}
