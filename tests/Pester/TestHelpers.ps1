@@ -56,13 +56,13 @@ function Start-DsnTestNetwork {
     param(
         [Parameter(Mandatory)] [string] $Prefix,
         [ValidateRange(1, 26)] [int] $Count = 2,
+        [string] $Key = (New-DsnKey),
         [int] $TimeoutSec = 20
     )
-    $key = New-DsnKey
-    $first = Start-DsnTestNode -NodeId "$Prefix-a" -Key $key
+    $first = Start-DsnTestNode -NodeId "$Prefix-a" -Key $Key
     $nodes = @($first)
     for ($i = 1; $i -lt $Count; $i++) {
-        $nodes += Start-DsnTestNode -NodeId "$Prefix-$([char](97 + $i))" -Key $key -Bootstrap $first
+        $nodes += Start-DsnTestNode -NodeId "$Prefix-$([char](97 + $i))" -Key $Key -Bootstrap $first
     }
     foreach ($node in $nodes) { $null = Wait-DsnPeer -Node $node -NodeId $nodes.NodeId -Timeout $TimeoutSec }
     $nodes
