@@ -6,12 +6,6 @@ BeforeAll {
     Get-DsnNode | Stop-DsnNode -Confirm:$false
     $script:netKey = New-DsnKey
     $script:a, $script:b = Start-DsnTestNetwork -Prefix dt -Count 2 -Key $netKey
-
-    # The error record a terminating command threw (or the first non-terminating one it wrote, with -ErrorAction Stop).
-    function Get-ThrownError([scriptblock] $Command) {
-        try { & $Command -ErrorAction Stop | Out-Null } catch { return $_ }
-        throw 'The command did not fail.'
-    }
 }
 
 AfterAll {
@@ -102,13 +96,13 @@ Describe 'Set-DsnData' {
             @{ Why = 'a nested hashtable value'; ErrorId = 'DsnValueInvalid'; Category = 'InvalidArgument'; Command = { @{ k = @{ x = 1 } } | Set-DsnData -Node $a -Confirm:$false } }
             @{ Why = 'a value over 1 MiB'; ErrorId = 'DsnValueTooLarge'; Category = 'LimitsExceeded'; Command = { Set-DsnData -Node $a -Key big -Value ('v' * 1MB + 'v') -Confirm:$false } }
         ) {
-            $record = Get-ThrownError $Command
+            $record = Get-DsnTestError $Command
             $record.FullyQualifiedErrorId | Should -Be (Get-DsnTestErrorId $ErrorId Set-DsnData)
             $record.CategoryInfo.Category | Should -Be $Category
         }
 
         It 'names the oversized key of a batch and the Start-DsnNode parameter that raises the limit' {
-            $record = Get-ThrownError { @{ fine = '1'; huge = 'v' * 2MB } | Set-DsnData -Node $a -Confirm:$false }
+            $record = Get-DsnTestError { @{ fine = '1'; huge = 'v' * 2MB } | Set-DsnData -Node $a -Confirm:$false }
             $record.FullyQualifiedErrorId | Should -Be 'DsnValueTooLarge,DistributedState.PowerShell.SetDsnDataCommand'
             $record.TargetObject | Should -Be 'huge'
             $record.Exception.Message | Should -BeLike "*key 'huge' is 2097152 bytes*-MaxValueBytes*"
@@ -124,7 +118,7 @@ Describe 'Set-DsnData' {
             $small = Start-DsnNode -NodeId dt-small -Key (New-DsnKey) -Port 0 -BindAddress 127.0.0.1 -Alone -MaxStateBytes 1024 `
                 -IdentityPath (Join-Path $TestDrive 'dt-small.identity') -Confirm:$false
             try {
-                $record = Get-ThrownError { Set-DsnData -Node $small -Key k -Value ('v' * 2000) -Confirm:$false }
+                $record = Get-DsnTestError { Set-DsnData -Node $small -Key k -Value ('v' * 2000) -Confirm:$false }
                 $record.FullyQualifiedErrorId | Should -Be 'DsnStateFull,DistributedState.PowerShell.SetDsnDataCommand'
                 $record.CategoryInfo.Category | Should -Be 'LimitsExceeded'
                 $record.Exception.Message | Should -BeLike '*-MaxStateBytes*'
@@ -205,7 +199,7 @@ Describe 'Get-DsnData' {
         @{ Why = 'an unclosed bracket'; ErrorId = 'DsnPatternInvalid'; Category = 'InvalidArgument'; Command = { Get-DsnData -Node $b -Key 'web[' } }
         @{ Why = 'a trailing escape'; ErrorId = 'DsnPatternInvalid'; Category = 'InvalidArgument'; Command = { Get-DsnData -Node $b -NodeId 'dt`' } }
     ) {
-        $record = Get-ThrownError $Command
+        $record = Get-DsnTestError $Command
         $record.FullyQualifiedErrorId | Should -Be (Get-DsnTestErrorId $ErrorId Get-DsnData)
         $record.CategoryInfo.Category | Should -Be $Category
     }
@@ -257,7 +251,7 @@ Describe 'Remove-DsnData' {
     }
 
     It 'reports an invalid pattern as DsnPatternInvalid' {
-        (Get-ThrownError { Remove-DsnData -Node $a -Key 'tmp[' -Confirm:$false }).FullyQualifiedErrorId |
+        (Get-DsnTestError { Remove-DsnData -Node $a -Key 'tmp[' -Confirm:$false }).FullyQualifiedErrorId |
             Should -Be 'DsnPatternInvalid,DistributedState.PowerShell.RemoveDsnDataCommand'
     }
 }
@@ -310,14 +304,14 @@ Describe 'Wait-DsnData' {
     It 'stops with DsnWaitTimeout (OperationTimeout) naming the current value' {
         Set-DsnData -Node $a -Key color -Value blue -Confirm:$false
         $null = Wait-DsnData -Node $b -NodeId dt-a -Key color -Value blue -Timeout 10
-        $record = Get-ThrownError { Wait-DsnData -Node $b -NodeId dt-a -Key color -Value green -Timeout 0.3 }
+        $record = Get-DsnTestError { Wait-DsnData -Node $b -NodeId dt-a -Key color -Value green -Timeout 0.3 }
         $record.FullyQualifiedErrorId | Should -Be 'DsnWaitTimeout,DistributedState.PowerShell.WaitDsnDataCommand'
         $record.CategoryInfo.Category | Should -Be 'OperationTimeout'
         $record.Exception.Message | Should -BeLike "*'color' = 'blue'*"
     }
 
     It 'stops with DsnWaitTimeout when a wildcard matches no live member' {
-        $record = Get-ThrownError { Wait-DsnData -Node $b -NodeId nobody* -Key k -Timeout 0.3 }
+        $record = Get-DsnTestError { Wait-DsnData -Node $b -NodeId nobody* -Key k -Timeout 0.3 }
         $record.FullyQualifiedErrorId | Should -Be 'DsnWaitTimeout,DistributedState.PowerShell.WaitDsnDataCommand'
         $record.Exception.Message | Should -BeLike "*'nobody`**"
     }
@@ -332,7 +326,7 @@ Describe 'A stopped node' {
                 @{ Name = 'Get-DsnData'; Command = { Get-DsnData -Node $gone } }
                 @{ Name = 'Remove-DsnData'; Command = { Remove-DsnData -Node $gone -Key k -Confirm:$false } }
                 @{ Name = 'Wait-DsnData'; Command = { Wait-DsnData -Node $gone -NodeId x -Key k -Timeout 1 } })) {
-            $record = Get-ThrownError $case.Command
+            $record = Get-DsnTestError $case.Command
             $record.FullyQualifiedErrorId | Should -Be (Get-DsnTestErrorId DsnNodeStopped $case.Name)
             $record.CategoryInfo.Category | Should -Be 'InvalidOperation'
         }

@@ -6,11 +6,6 @@ BeforeAll {
     $script:netKey = New-DsnKey
     $script:a, $script:b, $script:c = Start-DsnTestNetwork -Prefix pm -Count 3 -Key $netKey
 
-    function Get-ThrownError([scriptblock] $Command) {
-        try { & $Command -ErrorAction Stop | Out-Null } catch { return $_ }
-        throw 'The command did not fail.'
-    }
-
     # The messages node $Receiver got while $Command ran, as text, in arrival order.
     function Get-ReceivedText([DistributedState.DsnNode] $Receiver, [int] $Expected, [scriptblock] $Command) {
         $id = "pm.received.$([guid]::NewGuid())"
@@ -76,13 +71,13 @@ Describe 'Send-DsnData' {
         @{ Why = 'an unknown member'; ErrorId = 'DsnNodeNotFound'; Category = 'ObjectNotFound'; Command = { Send-DsnData -Node $a -NodeId nobody -Data ([byte[]](1, 2, 3)) -Confirm:$false } }
         @{ Why = 'a message over 1 MiB'; ErrorId = 'DsnMessageTooLarge'; Category = 'LimitsExceeded'; Command = { Send-DsnData -Node $a -NodeId pm-b -Data ([byte[]]::new(1MB + 1)) -Confirm:$false } }
     ) {
-        $record = Get-ThrownError $Command
+        $record = Get-DsnTestError $Command
         $record.FullyQualifiedErrorId | Should -Be (Get-DsnTestErrorId $ErrorId Send-DsnData)
         $record.CategoryInfo.Category | Should -Be $Category
     }
 
     It 'names the -MaxMessageBytes parameter for an oversized message' {
-        $message = (Get-ThrownError { Send-DsnData -Node $a -NodeId pm-b -Data ([byte[]]::new(1MB + 1)) -Confirm:$false }).Exception.Message
+        $message = (Get-DsnTestError { Send-DsnData -Node $a -NodeId pm-b -Data ([byte[]]::new(1MB + 1)) -Confirm:$false }).Exception.Message
         $message | Should -BeLike 'The message is 1048577 bytes; this node sends messages of at most 1048576 bytes.*-MaxMessageBytes*'
         $message | Should -Not -BeLike '*DsnNodeOptions*'
     }
@@ -104,7 +99,7 @@ Describe 'Send-DsnData' {
     It 'is DsnNodeStopped from a stopped node' {
         $stopped = Start-DsnTestNode -NodeId pm-stopped -Key (New-DsnKey)
         Stop-DsnNode -Node $stopped -Confirm:$false
-        $record = Get-ThrownError { Send-DsnData -Node $stopped -NodeId pm-b -Text x -Confirm:$false }
+        $record = Get-DsnTestError { Send-DsnData -Node $stopped -NodeId pm-b -Text x -Confirm:$false }
         $record.FullyQualifiedErrorId | Should -Be 'DsnNodeStopped,DistributedState.PowerShell.SendDsnDataCommand'
     }
 }

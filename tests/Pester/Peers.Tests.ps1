@@ -5,11 +5,6 @@ BeforeAll {
     Get-DsnNode | Stop-DsnNode -Confirm:$false
     $script:netKey = New-DsnKey
     $script:a, $script:b, $script:c = Start-DsnTestNetwork -Prefix pp -Count 3 -Key $netKey
-
-    function Get-ThrownError([scriptblock] $Command) {
-        try { & $Command -ErrorAction Stop | Out-Null } catch { return $_ }
-        throw 'The command did not fail.'
-    }
 }
 
 AfterAll {
@@ -70,10 +65,10 @@ Describe 'Get-DsnPeer' {
     }
 
     It 'reports an invalid pattern as DsnPatternInvalid and a bad status as a parameter binding error' {
-        $record = Get-ThrownError { Get-DsnPeer -Node $b -NodeId 'pp-[' }
+        $record = Get-DsnTestError { Get-DsnPeer -Node $b -NodeId 'pp-[' }
         $record.FullyQualifiedErrorId | Should -Be 'DsnPatternInvalid,DistributedState.PowerShell.GetDsnPeerCommand'
         $record.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        (Get-ThrownError { Get-DsnPeer -Node $b -Status Sleeping }).FullyQualifiedErrorId | Should -BeLike 'CannotConvertArgument*,DistributedState.PowerShell.GetDsnPeerCommand'
+        (Get-DsnTestError { Get-DsnPeer -Node $b -Status Sleeping }).FullyQualifiedErrorId | Should -BeLike 'CannotConvertArgument*,DistributedState.PowerShell.GetDsnPeerCommand'
     }
 }
 
@@ -110,15 +105,15 @@ Describe 'Wait-DsnPeer' {
     }
 
     It 'stops with DsnWaitTimeout (OperationTimeout) naming what the member is' {
-        $record = Get-ThrownError { Wait-DsnPeer -Node $a -NodeId pp-b -Status Failed -Timeout 0.3 }
+        $record = Get-DsnTestError { Wait-DsnPeer -Node $a -NodeId pp-b -Status Failed -Timeout 0.3 }
         $record.FullyQualifiedErrorId | Should -Be 'DsnWaitTimeout,DistributedState.PowerShell.WaitDsnPeerCommand'
         $record.CategoryInfo.Category | Should -Be 'OperationTimeout'
         $record.Exception.Message | Should -BeLike '*pp-b is Alive*'
-        (Get-ThrownError { Wait-DsnPeer -Node $a -NodeId nobody -Timeout 0.3 }).Exception.Message | Should -BeLike '*nobody is unknown*'
+        (Get-DsnTestError { Wait-DsnPeer -Node $a -NodeId nobody -Timeout 0.3 }).Exception.Message | Should -BeLike '*nobody is unknown*'
     }
 
     It 'reports an invalid pattern as DsnPatternInvalid' {
-        (Get-ThrownError { Wait-DsnPeer -Node $a -NodeId 'pp-[' -Timeout 1 }).FullyQualifiedErrorId |
+        (Get-DsnTestError { Wait-DsnPeer -Node $a -NodeId 'pp-[' -Timeout 1 }).FullyQualifiedErrorId |
             Should -Be 'DsnPatternInvalid,DistributedState.PowerShell.WaitDsnPeerCommand'
     }
 
@@ -148,7 +143,7 @@ Describe 'Wait-DsnPeer' {
         $gone = Start-DsnTestNode -NodeId pp-gone -Key (New-DsnKey)
         Stop-DsnNode -Node $gone -Confirm:$false
         foreach ($name in 'Get-DsnPeer', 'Wait-DsnPeer') {
-            $record = Get-ThrownError { & $name -Node $gone -NodeId x }
+            $record = Get-DsnTestError { & $name -Node $gone -NodeId x }
             $record.FullyQualifiedErrorId | Should -Be (Get-DsnTestErrorId DsnNodeStopped $name)
             $record.CategoryInfo.Category | Should -Be 'InvalidOperation'
         }

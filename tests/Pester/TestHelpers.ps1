@@ -73,3 +73,15 @@ function Get-DsnTestErrorId {
     param([Parameter(Mandatory)] [string] $ErrorId, [Parameter(Mandatory)] [string] $Command)
     "$ErrorId,DistributedState.PowerShell.$($Command -replace '-', '')Command"
 }
+
+function Get-DsnTestError {
+    <#
+    .SYNOPSIS
+    The error record a command fails with: its terminating error, or its first non-terminating one (stopped on
+    whatever the caller's $ErrorActionPreference). Fails when the command does not fail.
+    #>
+    param([Parameter(Mandatory)] [scriptblock] $Command)
+    $ErrorActionPreference = 'Stop'
+    try { $null = & $Command } catch { return $_ }
+    throw "The command did not fail: $Command"
+}
