@@ -38,6 +38,11 @@ Describe 'Set-DsnData' {
             @{ whatif2 = 'y' } | Set-DsnData -Node $a -WhatIf
             Get-DsnData -Node $a -NodeId dt-a -Key whatif* | Should -BeNullOrEmpty
         }
+
+        It 'confirms a long value by its start and its length, on one line' {
+            $said = Set-DsnData -Node $a -Key long -Value ("line1`n" + 'v' * 100000) -Confirm:$false -Verbose 4>&1
+            $said.Message | Should -Contain ('Performing the operation "Set to ''line1 {0}''… (100006 characters)" on target "long on node dt-a".' -f ('v' * 54))
+        }
     }
 
     Context 'the Hashtable parameter set' {

@@ -49,7 +49,7 @@ namespace DistributedState.PowerShell
                 var pairs = ParameterSetName == KeyValueSet
                     ? new[] { new KeyValuePair<string, string>(KeyValueInput.ConvertKey(Key), Value) }
                     : KeyValueInput.FromDictionary(InputObject, v => v is PSObject wrapped ? wrapped.BaseObject : v);
-                var approved = pairs.Where(p => ShouldProcess($"{p.Key} on node {node.NodeId}", $"Set to '{p.Value}'")).ToList();
+                var approved = pairs.Where(p => ShouldProcess($"{p.Key} on node {node.NodeId}", $"Set to {ValuePreview.Of(p.Value)}")).ToList();
                 OwnState.Set(node, approved);
                 if (PassThru) WriteObject(OwnState.Entries(node, approved.Select(p => p.Key)), enumerateCollection: true);
             });
