@@ -115,20 +115,25 @@ Describe 'Set-DsnData' {
             Get-DsnData -Node $a -NodeId dt-a -Key fine -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
 
-        It 'reports a full state as DsnStateFull naming -MaxStateBytes' {
-            if (-not (Get-Command Start-DsnNode).Parameters.ContainsKey('MaxStateBytes')) {
-                Set-ItResult -Skipped -Because 'Start-DsnNode has no -MaxStateBytes in this build'
-                return
-            }
-            $small = Start-DsnNode -NodeId dt-small -Key (New-DsnKey) -Port 0 -BindAddress 127.0.0.1 -Alone -MaxStateBytes 1024 `
-                -IdentityPath (Join-Path $TestDrive 'dt-small.identity') -Confirm:$false
+        It 'reports a full state as DsnStateFull (LimitsExceeded) naming -MaxStateBytes, and keeps what was written' {
+            # A node of its own, alone: 16 MiB of state (the default limit) is written in 1 MiB values until refused.
+            $full = Start-DsnTestNode -NodeId dt-full -Key (New-DsnKey)
             try {
-                $record = Get-DsnTestError { Set-DsnData -Node $small -Key k -Value ('v' * 2000) -Confirm:$false }
+                $value = 'v' * (1MB - 64)
+                $record = $null
+                for ($i = 0; $i -lt 40 -and -not $record; $i++) {
+                    Set-DsnData -Node $full -Key "chunk$i" -Value $value -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue
+                    if ($refused) { $record = $refused[0] }
+                }
+                $record | Should -Not -BeNullOrEmpty -Because 'the state has a limit'
                 $record.FullyQualifiedErrorId | Should -Be 'DsnStateFull,DistributedState.PowerShell.SetDsnDataCommand'
                 $record.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+                $record.TargetObject | Should -Be "chunk$($i - 1)"
                 $record.Exception.Message | Should -BeLike '*-MaxStateBytes*'
+                $record.Exception.Message | Should -Not -BeLike '*DsnNodeOptions*'
+                (Get-DsnPeer -Node $full -NodeId dt-full).KeyCount | Should -Be ($i - 1)
             } finally {
-                Stop-DsnNode -Node $small -Confirm:$false
+                Stop-DsnNode -Node $full -Confirm:$false
             }
         }
 
