@@ -48,7 +48,8 @@ Describe 'State' {
 
 Describe 'Stopping' {
     It 'shows a stopped node as Left to the others and falls back to the previous default' {
-        Stop-DsnNode -NodeId pt-c -Confirm:$false
+        # The session's own member, piped by its NodeId: Get-DsnPeer | Stop-DsnNode.
+        Get-DsnPeer -Node $c | Where-Object IsLocal | Stop-DsnNode -Confirm:$false
         (Wait-DsnPeer -Node $a -NodeId pt-c -Status Left -Timeout 5).Status | Should -Be 'Left'
         (Get-DsnPeer | Where-Object IsLocal).NodeId | Should -Be 'pt-b'
         Get-DsnNode -NodeId pt-c -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
