@@ -8,18 +8,17 @@ namespace DistributedState.PowerShell.Engine
     /// <summary>Get-DsnData's selection: members by NodeId pattern, then their entries by key pattern.</summary>
     public static class DataSelection
     {
-        /// <summary>Selects entries from a node's local view.</summary>
+        /// <summary>Selects entries from a node's local view; see <see cref="KeySelection"/> for how keys are read.</summary>
         /// <param name="memberIds">The members the viewing node knows (itself included).</param>
         /// <param name="entriesOf">A member's entries; a member that vanished meanwhile may throw <see cref="DsnNodeNotFoundException"/>.</param>
+        /// <param name="entryOf">One entry of a member by its exact key, or null.</param>
         /// <param name="nodePatterns">NodeId names or patterns; none selects every member.</param>
         /// <param name="keyPatterns">Key names or patterns; none selects every key.</param>
         public static DataSelectionResult Select(IEnumerable<string> memberIds, Func<string, IEnumerable<DsnDataEntry>> entriesOf,
-            IEnumerable<string>? nodePatterns, IEnumerable<string>? keyPatterns)
+            Func<string, string, DsnDataEntry?> entryOf, IEnumerable<string>? nodePatterns, IEnumerable<string>? keyPatterns)
         {
-            if (entriesOf is null) throw new ArgumentNullException(nameof(entriesOf));
             var members = NameFilter.Apply(memberIds, nodePatterns, id => id);
-            var entries = members.Matches.SelectMany(id => EntriesOrNone(entriesOf, id));
-            var keys = NameFilter.Apply(entries, keyPatterns, e => e.Key);
+            var keys = KeySelection.Select(members.Matches, keyPatterns, entriesOf, entryOf);
             return new DataSelectionResult(members.Matches, keys.Matches, members.UnmatchedNames, keys.UnmatchedNames);
         }
 
@@ -48,19 +47,6 @@ namespace DistributedState.PowerShell.Engine
             foreach (var entry in entries)
                 table[entry.Key] = entry.Value;
             return table;
-        }
-
-        private static IEnumerable<DsnDataEntry> EntriesOrNone(Func<string, IEnumerable<DsnDataEntry>> entriesOf, string nodeId)
-        {
-            try
-            {
-                return entriesOf(nodeId).ToList();
-            }
-            catch (DsnNodeNotFoundException)
-            {
-                // Departed members are dropped after their retention; one that went in between has nothing to show.
-                return Array.Empty<DsnDataEntry>();
-            }
         }
     }
 }

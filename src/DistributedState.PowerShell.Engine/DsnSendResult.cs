@@ -22,6 +22,7 @@ namespace DistributedState.PowerShell.Engine
         public TimeSpan RoundTrip { get; }
 
         /// <inheritdoc/>
-        public override string ToString() => $"{NodeId}: {Bytes} bytes in {RoundTrip.TotalMilliseconds:0.#} ms";
+        public override string ToString() =>
+            $"{NodeId} acknowledged {ByteCount.Format(Bytes)} in {RoundTrip.TotalMilliseconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} ms";
     }
 }

@@ -30,10 +30,12 @@ namespace DistributedState.PowerShell.Engine
                     return new DsnErrorInfo("DsnNodeNotFound", DsnErrorCategory.ObjectNotFound, ex, notFound.NodeId);
                 case DsnPeerUnavailableException unavailable:
                     return new DsnErrorInfo("DsnPeerUnavailable", DsnErrorCategory.ConnectionError, ex, unavailable.NodeId);
-                case DsnMessageTooLargeException _:
-                    return new DsnErrorInfo("DsnMessageTooLarge", DsnErrorCategory.LimitsExceeded, ex, target);
-                case DsnStateFullException _:
-                    return new DsnErrorInfo("DsnStateFull", DsnErrorCategory.LimitsExceeded, ex, target);
+                case DsnMessageTooLargeException tooLarge:
+                    return Classify(DsnErrors.MessageTooLarge(tooLarge, target), target, argumentErrorId);
+                case DsnStateFullException full:
+                    return Classify(DsnErrors.StateFull(full, target), target, argumentErrorId);
+                case DsnValueTooLargeException valueTooLarge:
+                    return Classify(DsnErrors.ValueTooLarge(valueTooLarge), target, argumentErrorId);
                 case DsnJoinException _:
                     return new DsnErrorInfo("DsnJoinFailed", DsnErrorCategory.ConnectionError, ex, target);
                 case TimeoutException _:

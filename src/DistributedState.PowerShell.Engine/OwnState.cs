@@ -18,19 +18,24 @@ namespace DistributedState.PowerShell.Engine
             else if (pairs.Count > 1) node.SetData(pairs);
         }
 
-        /// <summary>The node's own entries for the given keys, as stored now (what -PassThru returns).</summary>
+        /// <summary>The node's own entries for the given keys, as stored now (what -PassThru returns), each a direct lookup.</summary>
         public static IReadOnlyList<DsnDataEntry> Entries(DsnNode node, IEnumerable<string> keys)
         {
             if (node is null) throw new ArgumentNullException(nameof(node));
-            var wanted = new HashSet<string>(keys, StringComparer.Ordinal);
-            return node.GetEntries(node.NodeId).Where(e => wanted.Contains(e.Key)).ToList();
+            if (keys is null) throw new ArgumentNullException(nameof(keys));
+            return keys.Distinct(StringComparer.Ordinal)
+                .Select(key => node.GetEntry(node.NodeId, key))
+                .Where(e => e is not null)
+                .Select(e => e!)
+                .OrderBy(e => e.Key, StringComparer.Ordinal)
+                .ToList();
         }
 
-        /// <summary>The node's own entries whose keys match the patterns, and literal keys it does not have.</summary>
+        /// <summary>The node's own entries whose keys match the patterns (a literal key is a direct lookup), and literal keys it does not have.</summary>
         public static NameFilterResult<DsnDataEntry> Select(DsnNode node, IEnumerable<string> keyPatterns)
         {
             if (node is null) throw new ArgumentNullException(nameof(node));
-            return NameFilter.Apply(node.GetEntries(node.NodeId), keyPatterns, e => e.Key);
+            return KeySelection.Select(new[] { node.NodeId }, keyPatterns, node.GetEntries, node.GetEntry);
         }
     }
 }

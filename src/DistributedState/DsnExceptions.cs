@@ -60,6 +60,31 @@ namespace DistributedState
         public int Limit { get; }
     }
 
+    /// <summary>
+    /// A value written is larger than <see cref="DsnNodeOptions.MaxValueBytes"/>. An <see cref="ArgumentException"/> for
+    /// the value (as every invalid value is) that names its key, so the culprit in a batch of keys can be found.
+    /// </summary>
+    public sealed class DsnValueTooLargeException : ArgumentException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnValueTooLargeException(string key, int size, int limit)
+            : base($"The value of key '{key}' is {size} UTF-8 bytes; the limit is {limit} bytes (DsnNodeOptions.MaxValueBytes).", "value")
+        {
+            Key = key;
+            Size = size;
+            Limit = limit;
+        }
+
+        /// <summary>The key whose value was rejected.</summary>
+        public string Key { get; }
+
+        /// <summary>The value's size in UTF-8 bytes.</summary>
+        public int Size { get; }
+
+        /// <summary>The configured limit.</summary>
+        public int Limit { get; }
+    }
+
     /// <summary>A write would make the node's state larger than <see cref="DsnNodeOptions.MaxStateBytes"/>.</summary>
     public sealed class DsnStateFullException : DsnException
     {

@@ -83,6 +83,7 @@ namespace DistributedState
 
         /// <summary>Sets several keys at once: all or none are applied, and members receive them together.</summary>
         /// <exception cref="ArgumentException">A key or value is invalid; nothing was applied.</exception>
+        /// <exception cref="DsnValueTooLargeException">A value exceeds <see cref="DsnNodeOptions.MaxValueBytes"/>; nothing was applied.</exception>
         /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>; nothing was applied.</exception>
         public void SetData(IEnumerable<KeyValuePair<string, string>> entries)
         {
@@ -91,9 +92,17 @@ namespace DistributedState
             var list = entries.ToList();
             foreach (var entry in list)
             {
-                var problem = NameRules.KeyProblem(entry.Key) ?? NameRules.ValueProblem(entry.Value, _options.MaxValueBytes);
-                if (problem is not null)
-                    throw new ArgumentException(problem, entry.Key is null || NameRules.KeyProblem(entry.Key) is not null ? "key" : "value");
+                var keyProblem = NameRules.KeyProblem(entry.Key);
+                if (keyProblem is not null)
+                    throw new ArgumentException(keyProblem, "key");
+                if (NameRules.ValueProblem(entry.Value, _options.MaxValueBytes) is { } valueProblem)
+                {
+                    // Name the key: in a batch of many, the message is the only way to find the culprit.
+                    var size = NameRules.ValueBytes(entry.Value);
+                    throw size > _options.MaxValueBytes
+                        ? new DsnValueTooLargeException(entry.Key, size, _options.MaxValueBytes)
+                        : new ArgumentException($"The value of key '{entry.Key}' is invalid: {valueProblem}", "value");
+                }
             }
 
             WriteOwnState(list.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)).ToList());
@@ -145,6 +154,24 @@ namespace DistributedState
                 return owner.Snapshot()
                     .Select(e => new DsnDataEntry(nodeId, e.Key, e.Value, e.Version, member.Status, HybridClock.ToTime(e.Version)))
                     .ToList();
+            }
+        }
+
+        /// <summary>Reads one entry of a member's state, locally, by its exact (case-sensitive) key: a direct lookup, whatever the state's size. Null when the member has no such key.</summary>
+        /// <exception cref="DsnNodeNotFoundException">No such member is known.</exception>
+        public DsnDataEntry? GetEntry(string nodeId, string key)
+        {
+            if (nodeId is null)
+                throw new ArgumentNullException(nameof(nodeId));
+            if (key is null)
+                throw new ArgumentNullException(nameof(key));
+            lock (_gate)
+            {
+                if (!_members.TryGet(nodeId, out var member))
+                    throw new DsnNodeNotFoundException(nodeId);
+                if (!_owners.TryGetValue(nodeId, out var owner) || !(owner.Find(key) is { } found))
+                    return null;
+                return new DsnDataEntry(nodeId, key, found.Value, found.Version, member.Status, HybridClock.ToTime(found.Version));
             }
         }
 

@@ -71,3 +71,42 @@ function Invoke-DsnTestChild {
     if ($LASTEXITCODE -ne 0) { throw "$ScriptPath exited with $LASTEXITCODE`n$($output -join "`n")" }
     $output
 }
+
+function Start-DsnTestNetwork {
+    <#
+    .SYNOPSIS
+    Starts loopback nodes "<Prefix>-a", "<Prefix>-b"... that join through the first; returns them (in start order)
+    once each sees all of them Alive. The last one is the session's default node.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Prefix,
+        [ValidateRange(1, 26)] [int] $Count = 2,
+        [string] $Key = (New-DsnKey),
+        [int] $TimeoutSec = 20
+    )
+    $first = Start-DsnTestNode -NodeId "$Prefix-a" -Key $Key
+    $nodes = @($first)
+    for ($i = 1; $i -lt $Count; $i++) {
+        $nodes += Start-DsnTestNode -NodeId "$Prefix-$([char](97 + $i))" -Key $Key -Bootstrap $first
+    }
+    foreach ($node in $nodes) { $null = Wait-DsnPeer -Node $node -NodeId $nodes.NodeId -Timeout $TimeoutSec }
+    $nodes
+}
+
+function Get-DsnTestErrorId {
+    <# The FullyQualifiedErrorId a cmdlet of this module gives an ErrorId: 'DsnKeyInvalid' + 'Set-DsnData'. #>
+    param([Parameter(Mandatory)] [string] $ErrorId, [Parameter(Mandatory)] [string] $Command)
+    "$ErrorId,DistributedState.PowerShell.$($Command -replace '-', '')Command"
+}
+
+function Get-DsnTestError {
+    <#
+    .SYNOPSIS
+    The error record a command fails with: its terminating error, or its first non-terminating one (stopped on
+    whatever the caller's $ErrorActionPreference). Fails when the command does not fail.
+    #>
+    param([Parameter(Mandatory)] [scriptblock] $Command)
+    $ErrorActionPreference = 'Stop'
+    try { $null = & $Command } catch { return $_ }
+    throw "The command did not fail: $Command"
+}

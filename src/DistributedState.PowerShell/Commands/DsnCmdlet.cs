@@ -13,6 +13,9 @@ namespace DistributedState.PowerShell
     /// </summary>
     public abstract class DsnCmdlet : PSCmdlet, IDisposable
     {
+        /// <summary>Where each cmdlet's page lives online (Get-Help -Online): the docs/en-US page of the same name.</summary>
+        public const string HelpRoot = "https://github.com/distributedstate/DistributedState/blob/main/docs/en-US/";
+
         private static readonly TimeSpan ProgressTick = TimeSpan.FromMilliseconds(250);
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private const int ProgressActivityId = 0x44534E; // "DSN": one progress bar per cmdlet, whatever it waits for

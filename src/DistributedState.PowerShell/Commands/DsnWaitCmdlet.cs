@@ -12,9 +12,10 @@ namespace DistributedState.PowerShell
     /// </summary>
     public abstract class DsnWaitCmdlet<TResult> : DsnNodeCmdlet
     {
-        /// <summary>The members to wait for.</summary>
+        /// <summary>The members to wait for; a wildcard stands for the live members it matches (see <see cref="Engine.WaitMembers"/>).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(MemberNodeIdCompleter))]
         public string[] NodeId { get; set; } = new string[0];
 

@@ -9,7 +9,7 @@ namespace DistributedState.PowerShell
     /// Get-DsnData: reads state from the node's local copy (no network): one object per entry with NodeId, Key, Value,
     /// Version, the owner's Status and LastChange, or one member's state as a hashtable.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DsnData")]
+    [Cmdlet(VerbsCommon.Get, "DsnData", HelpUri = DsnCmdlet.HelpRoot + "Get-DsnData.md")]
     [OutputType(typeof(DsnDataEntry))]
     [OutputType(typeof(Hashtable))]
     public sealed class GetDsnDataCommand : DsnNodeCmdlet
@@ -35,7 +35,7 @@ namespace DistributedState.PowerShell
         {
             var node = TargetNode();
             var patterns = DataSelection.NodePatterns(NodeId, AsHashtable, node.NodeId);
-            var selected = ForCommand(NodeId, () => DataSelection.Select(node.GetPeers().Select(p => p.NodeId), node.GetEntries, patterns, Key));
+            var selected = ForCommand(NodeId, () => DataSelection.Select(node.GetPeers().Select(p => p.NodeId), node.GetEntries, node.GetEntry, patterns, Key));
             WriteNotFound(selected.UnmatchedNodeIds, id => DsnErrors.MemberNotFound(id, node.NodeId));
             WriteNotFound(selected.UnmatchedKeys, key => DsnErrors.KeyNotFound(key, selected.Members));
             if (AsHashtable)

@@ -7,7 +7,7 @@ namespace DistributedState.PowerShell
     /// Get-DsnNode: the nodes this session hosts, in start order (the last running one is the default); with
     /// -Statistics, their counters instead (one object per node and counter).
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DsnNode", DefaultParameterSetName = NodesSet)]
+    [Cmdlet(VerbsCommon.Get, "DsnNode", DefaultParameterSetName = NodesSet, HelpUri = DsnCmdlet.HelpRoot + "Get-DsnNode.md")]
     [OutputType(typeof(DsnNode), ParameterSetName = new[] { NodesSet })]
     [OutputType(typeof(DsnNodeCounter), ParameterSetName = new[] { StatisticsSet })]
     public sealed class GetDsnNodeCommand : DsnCmdlet

@@ -4,7 +4,7 @@ using DistributedState.PowerShell.Engine;
 namespace DistributedState.PowerShell
 {
     /// <summary>Get-DsnPeer: the members the node knows (itself included) with status, endpoint and key count.</summary>
-    [Cmdlet(VerbsCommon.Get, "DsnPeer")]
+    [Cmdlet(VerbsCommon.Get, "DsnPeer", HelpUri = DsnCmdlet.HelpRoot + "Get-DsnPeer.md")]
     [OutputType(typeof(DsnPeer))]
     public sealed class GetDsnPeerCommand : DsnNodeCmdlet
     {

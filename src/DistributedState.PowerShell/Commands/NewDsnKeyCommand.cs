@@ -5,7 +5,7 @@ using DistributedState.PowerShell.Engine;
 namespace DistributedState.PowerShell
 {
     /// <summary>New-DsnKey: makes a network key, returned as text or written to a file only the current user can read.</summary>
-    [Cmdlet(VerbsCommon.New, "DsnKey", SupportsShouldProcess = true, DefaultParameterSetName = TextSet)]
+    [Cmdlet(VerbsCommon.New, "DsnKey", SupportsShouldProcess = true, DefaultParameterSetName = TextSet, HelpUri = DsnCmdlet.HelpRoot + "New-DsnKey.md")]
     [OutputType(typeof(string), ParameterSetName = new[] { TextSet })]
     [OutputType(typeof(FileInfo), ParameterSetName = new[] { FileSet })]
     public sealed class NewDsnKeyCommand : DsnCmdlet

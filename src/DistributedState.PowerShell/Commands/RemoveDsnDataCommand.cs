@@ -4,12 +4,12 @@ using DistributedState.PowerShell.Engine;
 namespace DistributedState.PowerShell
 {
     /// <summary>Remove-DsnData: removes keys (wildcards allowed) from the node's own state; members see a versioned removal.</summary>
-    [Cmdlet(VerbsCommon.Remove, "DsnData", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Remove, "DsnData", SupportsShouldProcess = true, HelpUri = DsnCmdlet.HelpRoot + "Remove-DsnData.md")]
     [OutputType(typeof(DsnDataEntry))]
     public sealed class RemoveDsnDataCommand : DsnNodeCmdlet
     {
-        /// <summary>The keys to remove (wildcards allowed).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        /// <summary>The keys to remove (wildcards allowed); entries piped from Get-DsnData bind by their Key property.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(OwnKeyCompleter))]
         public string[] Key { get; set; } = new string[0];

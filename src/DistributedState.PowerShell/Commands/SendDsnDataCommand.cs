@@ -4,7 +4,7 @@ using DistributedState.PowerShell.Engine;
 namespace DistributedState.PowerShell
 {
     /// <summary>Send-DsnData: delivers bytes or text to one member and waits for its acknowledgement.</summary>
-    [Cmdlet(VerbsCommunications.Send, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = BytesSet)]
+    [Cmdlet(VerbsCommunications.Send, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = BytesSet, HelpUri = DsnCmdlet.HelpRoot + "Send-DsnData.md")]
     [OutputType(typeof(DsnSendResult))]
     public sealed class SendDsnDataCommand : DsnNodeCmdlet
     {
@@ -35,11 +35,11 @@ namespace DistributedState.PowerShell
         {
             var node = TargetNode();
             var data = ParameterSetName == TextSet ? DirectMessage.Encode(Text) : Data;
-            if (!ShouldProcess(NodeId, $"Send {data.Length} bytes from node {node.NodeId}")) return;
+            if (!ShouldProcess(NodeId, $"Send {ByteCount.Format(data.Length)} from node {node.NodeId}")) return;
             ForItem(NodeId, () =>
             {
                 var result = Await(DirectMessage.SendAsync(node, NodeId, data, Cancellation), $"Sending to {NodeId}");
-                WriteVerbose($"{result.NodeId} acknowledged {result.Bytes} bytes in {result.RoundTrip.TotalMilliseconds:0.#} ms.");
+                WriteVerbose($"{result}.");
                 if (PassThru) WriteObject(result);
             });
         }

@@ -10,7 +10,7 @@ namespace DistributedState.PowerShell
     /// Set-DsnData: writes keys of the node's own state; every member sees the change within milliseconds. Takes a key
     /// and a value, a hashtable (<c>@{cpu='12'; disk='80'} | Set-DsnData</c>), or objects with Key and Value properties.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = HashtableSet)]
+    [Cmdlet(VerbsCommon.Set, "DsnData", SupportsShouldProcess = true, DefaultParameterSetName = HashtableSet, HelpUri = DsnCmdlet.HelpRoot + "Set-DsnData.md")]
     [OutputType(typeof(DsnDataEntry))]
     public sealed class SetDsnDataCommand : DsnNodeCmdlet
     {
@@ -49,7 +49,7 @@ namespace DistributedState.PowerShell
                 var pairs = ParameterSetName == KeyValueSet
                     ? new[] { new KeyValuePair<string, string>(KeyValueInput.ConvertKey(Key), Value) }
                     : KeyValueInput.FromDictionary(InputObject, v => v is PSObject wrapped ? wrapped.BaseObject : v);
-                var approved = pairs.Where(p => ShouldProcess($"{p.Key} on node {node.NodeId}", $"Set to '{p.Value}'")).ToList();
+                var approved = pairs.Where(p => ShouldProcess($"{p.Key} on node {node.NodeId}", $"Set to {ValuePreview.Of(p.Value)}")).ToList();
                 OwnState.Set(node, approved);
                 if (PassThru) WriteObject(OwnState.Entries(node, approved.Select(p => p.Key)), enumerateCollection: true);
             });

@@ -12,7 +12,7 @@ namespace DistributedState.PowerShell
     /// node object (events live on it). The node becomes the session's default for the other cmdlets, and stops when
     /// the session (runspace) closes. Limits and timings left out keep the runtime's defaults (DsnNodeOptions).
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "DsnNode", SupportsShouldProcess = true, DefaultParameterSetName = KeyPathSet)]
+    [Cmdlet(VerbsLifecycle.Start, "DsnNode", SupportsShouldProcess = true, DefaultParameterSetName = KeyPathSet, HelpUri = DsnCmdlet.HelpRoot + "Start-DsnNode.md")]
     [OutputType(typeof(DsnNode))]
     public sealed class StartDsnNodeCommand : DsnCmdlet
     {

@@ -4,7 +4,7 @@ using DistributedState.PowerShell.Engine;
 namespace DistributedState.PowerShell
 {
     /// <summary>Stop-DsnNode: stops nodes gracefully (peers see them Left at once); without arguments, the default node.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "DsnNode", SupportsShouldProcess = true, DefaultParameterSetName = NodeIdSet)]
+    [Cmdlet(VerbsLifecycle.Stop, "DsnNode", SupportsShouldProcess = true, DefaultParameterSetName = NodeIdSet, HelpUri = DsnCmdlet.HelpRoot + "Stop-DsnNode.md")]
     [OutputType(typeof(DsnNode))]
     public sealed class StopDsnNodeCommand : DsnCmdlet
     {

@@ -11,7 +11,7 @@ namespace DistributedState.PowerShell
     /// Wait-DsnData: blocks until a key of every named member holds the value (or any value), as this node sees it,
     /// then returns the entries; a timeout is a terminating DsnWaitTimeout error.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Wait, "DsnData")]
+    [Cmdlet(VerbsLifecycle.Wait, "DsnData", HelpUri = DsnCmdlet.HelpRoot + "Wait-DsnData.md")]
     [OutputType(typeof(DsnDataEntry))]
     public sealed class WaitDsnDataCommand : DsnWaitCmdlet<DsnDataEntry>
     {

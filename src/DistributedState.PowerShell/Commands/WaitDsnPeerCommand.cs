@@ -11,7 +11,7 @@ namespace DistributedState.PowerShell
     /// Wait-DsnPeer: blocks until every named member has the status (Alive by default), then returns them; a timeout is
     /// a terminating DsnWaitTimeout error. What scripts and Pester tests use instead of Start-Sleep.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Wait, "DsnPeer")]
+    [Cmdlet(VerbsLifecycle.Wait, "DsnPeer", HelpUri = DsnCmdlet.HelpRoot + "Wait-DsnPeer.md")]
     [OutputType(typeof(DsnPeer))]
     public sealed class WaitDsnPeerCommand : DsnWaitCmdlet<DsnPeer>
     {

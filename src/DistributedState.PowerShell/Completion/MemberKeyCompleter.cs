@@ -14,7 +14,7 @@ namespace DistributedState.PowerShell
             var node = ViewingNode(fakeBoundParameters);
             if (node is null) return Enumerable.Empty<string>();
             var members = CompletionCandidates.Strings(fakeBoundParameters["NodeId"]);
-            return DataSelection.Select(node.GetPeers().Select(p => p.NodeId), node.GetEntries, members, null).Entries.Select(e => e.Key);
+            return DataSelection.Select(node.GetPeers().Select(p => p.NodeId), node.GetEntries, node.GetEntry, members, null).Entries.Select(e => e.Key);
         }
     }
 }

@@ -56,6 +56,9 @@ namespace DistributedState.Internal
             return null;
         }
 
+        /// <summary>A value's size in UTF-8 bytes (an unpaired surrogate counts as a replacement character); 0 for null.</summary>
+        public static int ValueBytes(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+
         private static bool IsWellFormed(string text)
         {
             for (var i = 0; i < text.Length; i++)

@@ -123,6 +123,10 @@ namespace DistributedState.State
 
         public string? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
 
+        /// <summary>One live entry without copying the others (a single-key read must not cost a snapshot); null when absent or removed.</summary>
+        public (string Value, long Version)? Find(string key) =>
+            _entries.TryGetValue(key, out var entry) && entry.Value is not null ? (entry.Value, entry.Version) : null;
+
         /// <summary>Live entries sorted by key: (key, value, version).</summary>
         public List<(string Key, string Value, long Version)> Snapshot()
         {

@@ -65,6 +65,7 @@ namespace DistributedState.PowerShell.Tests.Contract
             var wildcards = new HashSet<string>
             {
                 "Get-DsnNode -NodeId", "Stop-DsnNode -NodeId", "Get-DsnData -NodeId", "Get-DsnData -Key", "Get-DsnPeer -NodeId", "Remove-DsnData -Key",
+                "Wait-DsnData -NodeId", "Wait-DsnPeer -NodeId",
             };
             foreach (var cmdlet in _metadata.CmdletClasses())
             foreach (var parameter in cmdlet.Parameters)

@@ -43,6 +43,17 @@ namespace DistributedState.PowerShell.Tests.Contract
         }
 
         [Fact]
+        public void Every_cmdlet_has_a_HelpUri_that_is_its_pages_online_version()
+        {
+            foreach (var cmdlet in _metadata.CmdletClasses())
+            {
+                var uri = ModuleMetadata.Named(ModuleMetadata.Attribute(cmdlet.Type, "CmdletAttribute")!, "HelpUri") as string;
+                Assert.Equal($"https://github.com/distributedstate/DistributedState/blob/main/docs/en-US/{cmdlet.Name}.md", uri);
+                Assert.Contains($"\nonline version: {uri}\n", Doc(cmdlet.Name));
+            }
+        }
+
+        [Fact]
         public void Every_cmdlet_has_at_least_two_examples_with_code()
         {
             foreach (var cmdlet in _metadata.CmdletClasses())

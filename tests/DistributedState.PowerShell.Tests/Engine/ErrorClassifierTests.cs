@@ -13,8 +13,6 @@ namespace DistributedState.PowerShell.Tests.Engine
         {
             { new DsnNodeNotFoundException("web09"), "DsnNodeNotFound", DsnErrorCategory.ObjectNotFound },
             { new DsnPeerUnavailableException("web02", DsnPeerStatus.Failed, "no answer"), "DsnPeerUnavailable", DsnErrorCategory.ConnectionError },
-            { new DsnMessageTooLargeException(10, 5), "DsnMessageTooLarge", DsnErrorCategory.LimitsExceeded },
-            { new DsnStateFullException(10, 5), "DsnStateFull", DsnErrorCategory.LimitsExceeded },
             { new DsnJoinException(Array.Empty<DsnJoinAttempt>()), "DsnJoinFailed", DsnErrorCategory.ConnectionError },
             { new TimeoutException(), "DsnWaitTimeout", DsnErrorCategory.OperationTimeout },
             { new OperationCanceledException(), "DsnOperationStopped", DsnErrorCategory.OperationStopped },
@@ -41,6 +39,37 @@ namespace DistributedState.PowerShell.Tests.Engine
             Assert.Equal(errorId, info.ErrorId);
             Assert.Equal(category, info.Category);
             Assert.Same(exception, info.Exception);
+        }
+
+        public static TheoryData<Exception, string, string, string> Limits() => new TheoryData<Exception, string, string, string>
+        {
+            { new DsnMessageTooLargeException(10, 1), "DsnMessageTooLarge", "-MaxMessageBytes", "The message is 10 bytes; this node sends messages of at most 1 byte." },
+            { new DsnStateFullException(1, 5), "DsnStateFull", "-MaxStateBytes", "The write would make this node's state 1 byte; it holds at most 5 bytes." },
+            { new DsnValueTooLargeException("disk", 2000, 1024), "DsnValueTooLarge", "-MaxValueBytes", "The value of key 'disk' is 2000 bytes (UTF-8)" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Limits))]
+        public void Limits_are_named_by_the_StartDsnNode_parameter_a_user_can_set(Exception exception, string errorId, string parameter, string start)
+        {
+            var info = ErrorClassifier.Classify(exception, "target", "Fallback");
+            Assert.Equal((errorId, DsnErrorCategory.LimitsExceeded), (info.ErrorId, info.Category));
+            Assert.StartsWith(start, info.Exception.Message);
+            Assert.Contains(parameter, info.Exception.Message);
+            Assert.DoesNotContain("DsnNodeOptions", info.Exception.Message);
+            Assert.Same(exception, info.Exception.InnerException);
+        }
+
+        [Fact]
+        public void An_oversized_value_is_about_its_key()
+        {
+            Assert.Equal("disk", ErrorClassifier.Classify(new DsnValueTooLargeException("disk", 2000, 1024), "batch", "F").Target);
+        }
+
+        [Fact]
+        public void Byte_counts_are_singular_for_one()
+        {
+            Assert.Equal(("0 bytes", "1 byte", "2 bytes"), (ByteCount.Format(0), ByteCount.Format(1), ByteCount.Format(2)));
         }
 
         [Fact]

@@ -15,8 +15,12 @@ namespace DistributedState.PowerShell.Tests.Engine
             ["db01"] = new DsnDataEntry[0],
         };
 
+        private static DsnDataEntry[] EntriesOf(string id) => State.TryGetValue(id, out var e) ? e : throw new DsnNodeNotFoundException(id);
+
+        private static DsnDataEntry? EntryOf(string id, string key) => EntriesOf(id).SingleOrDefault(e => e.Key == key);
+
         private static DataSelectionResult Select(string[]? nodes, string[]? keys) =>
-            DataSelection.Select(State.Keys, id => State.TryGetValue(id, out var e) ? e : throw new DsnNodeNotFoundException(id), nodes, keys);
+            DataSelection.Select(State.Keys, EntriesOf, EntryOf, nodes, keys);
 
         [Fact]
         public void Without_patterns_every_entry_of_every_member()
@@ -46,8 +50,37 @@ namespace DistributedState.PowerShell.Tests.Engine
         [Fact]
         public void A_member_that_vanishes_between_listing_and_reading_has_no_entries()
         {
-            var result = DataSelection.Select(new[] { "gone" }, id => throw new DsnNodeNotFoundException(id), null, null);
+            var result = DataSelection.Select(new[] { "gone" }, id => throw new DsnNodeNotFoundException(id), (id, _) => throw new DsnNodeNotFoundException(id), null, new[] { "cpu" });
             Assert.Empty(result.Entries);
+        }
+
+        [Fact]
+        public void Literal_keys_are_direct_lookups_that_never_read_a_whole_state()
+        {
+            var scans = 0;
+            var result = DataSelection.Select(State.Keys, id => { scans++; return EntriesOf(id); }, EntryOf, new[] { "web*" }, new[] { "status", "status" });
+            Assert.Equal(new[] { "web01/status=online", "web02/status=offline" }, result.Entries.Select(e => e.ToString()));
+            var several = DataSelection.Select(State.Keys, id => { scans++; return EntriesOf(id); }, EntryOf, new[] { "web01" }, new[] { "status", "cpu" });
+            Assert.Equal(new[] { "web01/cpu=12", "web01/status=online" }, several.Entries.Select(e => e.ToString()));
+            Assert.Empty(result.UnmatchedKeys);
+            Assert.Equal(0, scans);
+        }
+
+        [Fact]
+        public void A_literal_key_in_another_case_is_still_found_like_any_PowerShell_name()
+        {
+            var result = Select(new[] { "web01" }, new[] { "CPU", "Memory" });
+            Assert.Equal("web01/cpu=12", result.Entries.Single().ToString());
+            Assert.Equal(new[] { "Memory" }, result.UnmatchedKeys);
+        }
+
+        [Fact]
+        public void Wildcard_keys_read_the_whole_state()
+        {
+            var scans = 0;
+            var result = DataSelection.Select(State.Keys, id => { scans++; return EntriesOf(id); }, EntryOf, new[] { "web01" }, new[] { "c*", "status" });
+            Assert.Equal(new[] { "cpu", "status" }, result.Entries.Select(e => e.Key));
+            Assert.Equal(1, scans);
         }
 
         [Fact]

@@ -104,6 +104,22 @@ namespace DistributedState.PowerShell.Tests.Hosting
         }
 
         [Fact]
+        public async Task A_wildcard_wait_waits_for_a_matching_member_to_join_then_for_its_data()
+        {
+            var monitor = await Start("ps-mon");
+            var wait = NodeWaits.ForDataAsync(monitor, new[] { "ps-web*" }, "status", "online", Timeout, CancellationToken.None);
+            var web = await Start("ps-web1", monitor);
+            OwnState.Set(web, new[] { new System.Collections.Generic.KeyValuePair<string, string>("status", "online") });
+            var entry = Assert.Single(await wait);
+            Assert.Equal(("ps-web1", "online"), (entry.NodeId, entry.Value));
+
+            var ex = await Assert.ThrowsAsync<DsnCommandException>(() =>
+                NodeWaits.ForPeersAsync(monitor, new[] { "ps-db*" }, DsnPeerStatus.Alive, TimeSpan.FromMilliseconds(200), CancellationToken.None));
+            Assert.Equal("DsnWaitTimeout", ex.ErrorId);
+            Assert.Contains("'ps-db*'", ex.Message);
+        }
+
+        [Fact]
         public async Task A_wait_is_cancelled_by_its_token()
         {
             var node = await Start("ps-h");

@@ -73,7 +73,11 @@ namespace DistributedState.Tests.Cluster
             Assert.Contains("control character", Assert.Throws<ArgumentException>(() => a.SetData("bad\u0001key", "v")).Message);
             Assert.Contains("at most 256", Assert.Throws<ArgumentException>(() => a.SetData(new string('k', 257), "v")).Message);
             Assert.Equal("value", Assert.Throws<ArgumentException>(() => a.SetData("k", null!)).ParamName);
-            Assert.Contains("MaxValueBytes", Assert.Throws<ArgumentException>(() => a.SetData("k", new string('v', 1025))).Message);
+            Assert.Contains("MaxValueBytes", Assert.Throws<DsnValueTooLargeException>(() => a.SetData("k", new string('v', 1025))).Message);
+            var oversized = Assert.Throws<DsnValueTooLargeException>(() => a.SetData(new System.Collections.Generic.Dictionary<string, string>
+                { ["fine"] = "1", ["big"] = new string('v', 2000) }));
+            Assert.Equal(("big", 2000, 1024, "value"), (oversized.Key, oversized.Size, oversized.Limit, oversized.ParamName));
+            Assert.Contains("'big'", oversized.Message);
             Assert.Contains("surrogate", Assert.Throws<ArgumentException>(() => a.SetData("k", "\ud800")).Message);
             Assert.Throws<DsnStateFullException>(() => a.SetData(new System.Collections.Generic.Dictionary<string, string>
             {

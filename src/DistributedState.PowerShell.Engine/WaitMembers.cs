@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace DistributedState.PowerShell.Engine
+{
+    /// <summary>
+    /// The members a Wait-* command waits for, from the NodeIds given: a literal NodeId is waited for even before it
+    /// is known (it may not have joined yet); a wildcard stands for the matching members that count for the wait
+    /// (live ones: a departed member does not change any more). A wildcard that matches none yet waits until one
+    /// joins, so <c>Wait-DsnData web* status</c> also works in a script that starts before the web servers.
+    /// </summary>
+    public static class WaitMembers
+    {
+        /// <summary>Alive or Suspect: a member that may still change its state or status.</summary>
+        public static bool IsLive(DsnPeer peer) =>
+            peer is not null && (peer.Status == DsnPeerStatus.Alive || peer.Status == DsnPeerStatus.Suspect);
+
+        /// <summary>Resolves the names against the members known now.</summary>
+        /// <param name="names">NodeIds or wildcard patterns.</param>
+        /// <param name="peers">The members the waiting node knows.</param>
+        /// <param name="counts">Whether a member a wildcard matches is waited for.</param>
+        /// <param name="unmatched">The wildcard patterns that match no member that counts.</param>
+        /// <returns>The NodeIds, each once, in the order of the names (a wildcard's members sorted by NodeId).</returns>
+        /// <exception cref="DsnCommandException">DsnPatternInvalid.</exception>
+        public static IReadOnlyList<string> Match(IEnumerable<string> names, IEnumerable<DsnPeer> peers, Func<DsnPeer, bool> counts,
+            out IReadOnlyList<string> unmatched)
+        {
+            if (names is null) throw new ArgumentNullException(nameof(names));
+            if (counts is null) throw new ArgumentNullException(nameof(counts));
+            var candidates = peers.Where(counts).Select(p => p.NodeId).OrderBy(id => id, StringComparer.Ordinal).ToList();
+            var ids = new List<string>();
+            var empty = new List<string>();
+            foreach (var pattern in names.Select(NamePattern.Parse))
+            {
+                if (!pattern.IsWildcard)
+                {
+                    ids.Add(pattern.Literal);
+                    continue;
+                }
+
+                var matches = candidates.Where(pattern.IsMatch).ToList();
+                if (matches.Count == 0) empty.Add(pattern.Text);
+                ids.AddRange(matches);
+            }
+
+            unmatched = empty;
+            return ids.Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        /// <summary>
+        /// Resolves the names, waiting (on the node's membership events, not by polling) while a wildcard matches no
+        /// member that counts.
+        /// </summary>
+        /// <exception cref="DsnCommandException">DsnWaitTimeout: a wildcard still matched nothing; DsnPatternInvalid.</exception>
+        public static async Task<IReadOnlyList<string>> ResolveAsync(DsnNode node, IReadOnlyList<string> names, Func<DsnPeer, bool> counts,
+            TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (node is null) throw new ArgumentNullException(nameof(node));
+            var ids = Match(names, Array.Empty<DsnPeer>(), counts, out var unmatched);
+            if (unmatched.Count == 0) return ids;
+
+            var watch = Stopwatch.StartNew();
+            var signal = NewSignal();
+            EventHandler<DsnPeerEventArgs> joined = (_, __) => Volatile.Read(ref signal).TrySetResult(true);
+            EventHandler<DsnPeerStatusEventArgs> changed = (_, __) => Volatile.Read(ref signal).TrySetResult(true);
+            node.PeerJoined += joined;
+            node.PeerStatusChanged += changed;
+            try
+            {
+                while (true)
+                {
+                    // A fresh signal before reading the members: a change from then on wakes the next round.
+                    var next = NewSignal();
+                    Volatile.Write(ref signal, next);
+                    var peers = node.GetPeers();
+                    ids = Match(names, peers, counts, out unmatched);
+                    if (unmatched.Count == 0) return ids;
+                    var left = timeout - watch.Elapsed;
+                    if (left <= TimeSpan.Zero || !await SignalledAsync(next.Task, left, cancellationToken).ConfigureAwait(false))
+                        throw NoMatch(node, unmatched, peers, timeout);
+                }
+            }
+            finally
+            {
+                node.PeerJoined -= joined;
+                node.PeerStatusChanged -= changed;
+            }
+        }
+
+        private static TaskCompletionSource<bool> NewSignal() => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // True when the signal came first, false when the time ran out; throws when cancelled.
+        private static async Task<bool> SignalledAsync(Task signal, TimeSpan left, CancellationToken cancellationToken)
+        {
+            using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(left, delayCancel.Token);
+            var first = await Task.WhenAny(signal, delay).ConfigureAwait(false);
+            delayCancel.Cancel();
+            cancellationToken.ThrowIfCancellationRequested();
+            return first == signal;
+        }
+
+        private static DsnCommandException NoMatch(DsnNode node, IReadOnlyList<string> patterns, IReadOnlyList<DsnPeer> peers, TimeSpan timeout)
+        {
+            var known = peers.Count == 0 ? "none" : string.Join(", ", peers.Select(p => $"{p.NodeId} ({p.Status})"));
+            return new DsnCommandException("DsnWaitTimeout", DsnErrorCategory.OperationTimeout,
+                $"Timed out after {NodeWaits.Seconds(timeout)} waiting for a live member matching {string.Join(", ", patterns.Select(p => $"'{p}'"))} as seen by '{node.NodeId}'; known members: {known}.",
+                patterns.Count == 1 ? (object)patterns[0] : patterns.ToArray());
+        }
+    }
+}
