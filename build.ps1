@@ -35,7 +35,7 @@ dotnet pwsh -NoProfile -File ./build.ps1 -Task Clean, Build, Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Demo', 'Test', 'Pester', 'Docs', 'Package', 'Clean')]
+    # Build, Demo, Test, Pester, Docs, Package or Clean; several with commas (also through pwsh -File).
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -46,6 +46,14 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+
+# pwsh -File passes "-Task Build,Test" as one string: split lists here rather than rely on the caller's shell.
+$Task = @($Task -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+$PesterPath = @($PesterPath -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+$tasks = 'Build', 'Demo', 'Test', 'Pester', 'Docs', 'Package', 'Clean'
+foreach ($name in $Task) {
+    if ($tasks -notcontains $name) { throw "'$name' is not a task; use one of $($tasks -join ', ')." }
+}
 
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
@@ -117,9 +125,11 @@ $config.TestResult.Enabled = $true
 $config.TestResult.OutputPath = $Results
 $result = Invoke-Pester -Configuration $config
 if ($null -eq $result) { "Pester on PowerShell $($PSVersionTable.PSVersion): no result (Pester itself failed)"; exit 1 }
-$problems = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-"Pester on PowerShell $($PSVersionTable.PSVersion): $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
-if ($result.Result -ne 'Passed' -or $problems -gt 0) { exit 1 }
+# A failing BeforeAll fails its block's tests (counted); a file that fails to load has no tests, so it counts itself.
+$failed = $result.FailedCount + $result.FailedContainersCount
+"Pester on PowerShell $($PSVersionTable.PSVersion): $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped" +
+    $(if ($result.FailedContainersCount) { " ($($result.FailedContainersCount) files failed to load)" })
+if ($result.Result -ne 'Passed' -or $failed -gt 0) { exit 1 }
 exit 0
 '@
     $env:DSN_MODULE_PATH = $manifest
