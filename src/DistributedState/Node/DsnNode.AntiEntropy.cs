@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Sessions;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.Transport;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DistributedState.Sessions;
 using DistributedState.Dissemination;
 using DistributedState.Protocol;
 using DistributedState.Transport;

@@ -1,3 +1,4 @@
+using DistributedState.Sessions;
 using DistributedState.Protocol;
 using DistributedState.Transport;
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Sessions;
 using DistributedState.Internal;
 using DistributedState.Membership;
 using DistributedState.Protocol;

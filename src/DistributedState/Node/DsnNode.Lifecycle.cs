@@ -6,6 +6,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Sessions;
 using DistributedState.Protocol;
 using DistributedState.Transport;
 using DistributedState.Logging;

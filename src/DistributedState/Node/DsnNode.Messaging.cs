@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Sessions;
 using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.Transport;

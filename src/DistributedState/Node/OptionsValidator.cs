@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using DistributedState.Sessions;
 using DistributedState.Internal;
 
 namespace DistributedState

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using DistributedState.Sessions;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.Tests.Support;

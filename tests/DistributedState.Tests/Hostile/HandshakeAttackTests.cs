@@ -4,6 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Tasks;
+using DistributedState.Sessions;
 using DistributedState.Security;
 using DistributedState.Tests.Support;
 using Xunit;

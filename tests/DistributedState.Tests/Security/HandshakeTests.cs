@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Sessions;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using Xunit;

@@ -6,9 +6,10 @@ using System.Threading.Tasks;
 using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.Security;
+using DistributedState.Transport;
 using DistributedState.Logging;
 
-namespace DistributedState.Transport
+namespace DistributedState.Sessions
 {
     /// <summary>
     /// An authenticated connection to one peer. Outgoing messages wait in a queue drained by one writer task, so a

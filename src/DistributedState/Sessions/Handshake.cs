@@ -5,41 +5,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using DistributedState.Security;
 using DistributedState.Transport;
 
-namespace DistributedState.Security
+namespace DistributedState.Sessions
 {
-    /// <summary>What a completed handshake proves and provides: the peer's identity and the session's ciphers.</summary>
-    internal sealed class HandshakeResult
-    {
-        public HandshakeResult(byte[] peerPublicKey, byte[] peerIdentity, FrameSealer sealer, FrameOpener opener)
-        {
-            PeerPublicKey = peerPublicKey;
-            PeerIdentity = peerIdentity;
-            Sealer = sealer;
-            Opener = opener;
-        }
-
-        /// <summary>The key that signed the transcript.</summary>
-        public byte[] PeerPublicKey { get; }
-
-        /// <summary>The peer's identity statement (an encoded alive record), opaque to the handshake.</summary>
-        public byte[] PeerIdentity { get; }
-
-        public FrameSealer Sealer { get; }
-
-        public FrameOpener Opener { get; }
-    }
-
-    /// <summary>A handshake failed; <see cref="Exception.Message"/> is for the local log only, never sent.</summary>
-    internal sealed class HandshakeException : Exception
-    {
-        public HandshakeException(string counter, string message) : base(message) => Counter = counter;
-
-        /// <summary>The statistics counter this failure increments.</summary>
-        public string Counter { get; }
-    }
-
     /// <summary>
     /// Mutual authentication of a connection (docs/protocol.md, "Handshake"):
     /// <list type="number">
