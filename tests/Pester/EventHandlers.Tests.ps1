@@ -27,7 +27,9 @@ Describe 'A slow -Action handler in another process' {
     BeforeAll {
         $script:writer = Start-DsnTestNode -NodeId eh-writer -Key $key
         Register-ObjectEvent -InputObject $writer -EventName PeerStatusChanged -SourceIdentifier eh.status
-        # The slow node, as a sysadmin runs it: its own pwsh, an -Action on StateChanged, a script kept alive by Wait-Event.
+        # The slow node, as a sysadmin runs it: its own pwsh, an -Action on StateChanged, then the session left idle at
+        # its prompt (-NoExit; the prompt reads our redirected stdin). An idle session is the hard case: PowerShell then
+        # runs each action from a thread-pool work item through a pulse pipeline, and parks workers in 100 ms sleeps.
         $slowScript = Join-Path $TestDrive 'slow.ps1'
         Set-Content -Path $slowScript -Value @'
 param($ModulePath, $Key, $Port, $IdentityPath)
@@ -36,15 +38,12 @@ $node = Start-DsnNode -NodeId eh-slow -Key $Key -Port 0 -BindAddress 127.0.0.1 -
 $global:handled = 0
 Register-ObjectEvent -InputObject $node -EventName StateChanged -Action { $global:handled++; Start-Sleep -Milliseconds 2 } | Out-Null
 Set-DsnData -Node $node -Key ready -Value yes -Confirm:$false
-while (-not (Get-DsnData -Node $node -NodeId eh-writer -Key stop -ErrorAction SilentlyContinue)) { Wait-Event -Timeout 1 | Out-Null }
-Set-DsnData -Node $node -Key handled -Value $global:handled -Confirm:$false
-Wait-DsnData -Node $node -NodeId eh-writer -Key bye -Timeout 30 | Out-Null
-Stop-DsnNode -Node $node -Confirm:$false
 '@
         $start = [System.Diagnostics.ProcessStartInfo]::new([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName)
-        foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $slowScript, (Get-DsnTestModulePath), $key,
+        foreach ($argument in '-NoProfile', '-NoExit', '-File', $slowScript, (Get-DsnTestModulePath), $key,
             $writer.LocalEndPoint.Port, (Join-Path $TestDrive 'eh-slow.identity')) { $start.ArgumentList.Add([string]$argument) }
         $start.UseShellExecute = $false
+        $start.RedirectStandardInput = $true
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
         $script:slowProcess = [System.Diagnostics.Process]::Start($start)
@@ -60,10 +59,10 @@ Stop-DsnNode -Node $node -Confirm:$false
     It 'stays Alive and acknowledges promptly while a peer bursts 3,000 writes' {
         for ($i = 0; $i -lt 3000; $i++) { Set-DsnData -Node $writer -Key "k$i" -Value "$i" -Confirm:$false }
         $slowest = 0
-        for ($i = 0; $i -lt 20; $i++) {
+        for ($i = 0; $i -lt 50; $i++) {
             $sent = Send-DsnData -Node $writer -NodeId eh-slow -Text ping -PassThru -Confirm:$false -ErrorAction Stop
             $slowest = [Math]::Max($slowest, $sent.RoundTrip.TotalMilliseconds)
-            Start-Sleep -Milliseconds 100 # spreads the sends over the two seconds after the burst
+            Start-Sleep -Milliseconds 100 # spreads the sends over the five seconds after the burst
         }
         $slowest | Should -BeLessThan 1000
         (Get-DsnPeer -Node $writer -NodeId eh-slow).Status | Should -Be Alive
@@ -72,10 +71,10 @@ Stop-DsnNode -Node $node -Confirm:$false
             ForEach-Object { "$($_.SourceEventArgs.OldStatus)->$($_.SourceEventArgs.Peer.Status)" })
         $changes | Should -BeNullOrEmpty
 
-        Set-DsnData -Node $writer -Key stop -Value yes -Confirm:$false
+        # Typed at the idle prompt, as the sysadmin would: publish how many events the action handled, stop, exit.
+        $slowProcess.StandardInput.WriteLine('Set-DsnData -Node $node -Key handled -Value $global:handled -Confirm:$false; Stop-DsnNode -Node $node -Confirm:$false; exit')
         $handled = Wait-DsnData -Node $writer -NodeId eh-slow -Key handled -Timeout 60
         [int]$handled.Value | Should -BeGreaterThan 0 # the slow action did run meanwhile
-        Set-DsnData -Node $writer -Key bye -Value yes -Confirm:$false
         $slowProcess.WaitForExit(30000) | Should -BeTrue
         $slowErrors.Result | Should -BeNullOrEmpty
         $slowProcess.ExitCode | Should -Be 0

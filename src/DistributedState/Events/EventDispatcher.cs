@@ -102,7 +102,8 @@ namespace DistributedState.Events
             {
                 foreach (var queued in _queue.GetConsumingEnumerable())
                 {
-                    ThreadPoolYield.UntilWorkerSpare();
+                    if (!_queue.IsAddingCompleted)
+                        ThreadPoolYield.UntilPoolIdle(); // once stopping, the protocol no longer needs the pool: drain at once
                     queued.Raise(_sender, _faults.Report);
                     _counters.Add("events.raised");
                 }
