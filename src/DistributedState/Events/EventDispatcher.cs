@@ -103,7 +103,7 @@ namespace DistributedState.Events
                 foreach (var queued in _queue.GetConsumingEnumerable())
                 {
                     if (!_queue.IsAddingCompleted)
-                        ThreadPoolYield.UntilPoolIdle(); // once stopping, the protocol no longer needs the pool: drain at once
+                        ThreadPoolYield.UntilPoolKeepsUp(); // once stopping, the protocol no longer needs the pool: drain at once
                     queued.Raise(_sender, _faults.Report);
                     _counters.Add("events.raised");
                 }
