@@ -1,79 +1,116 @@
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
+using DistributedState.Internal;
 using DistributedState.Logging;
 
 namespace DistributedState.Events
 {
     /// <summary>
-    /// Raises a node's events in order on one background task, never on a socket thread and never under the
-    /// node's lock. The queue is bounded: when handlers fall behind, further events are dropped and counted
-    /// rather than growing memory without limit. A handler that throws is logged; the next event still runs.
+    /// Raises a node's events in order on one dedicated thread: never on a socket thread, never under the node's lock,
+    /// never on a thread-pool thread. Protocol work only queues events and never waits for them, so a handler that
+    /// blocks, sleeps or is slow delays events, not failure detection or acknowledgements. The queue is bounded: when
+    /// handlers fall behind, further events are dropped and counted (events.dropped). Each subscriber is called on
+    /// its own; one that throws is logged once and counted, and the others and the next events still run.
     /// </summary>
     internal sealed class EventDispatcher
     {
-        private readonly Channel<Action> _queue;
-        private readonly NodeLog _logger;
-        private readonly Action _onDropped;
-        private readonly Task _pump;
+        private readonly object _sender;
+        private readonly string _threadName;
+        private readonly BlockingCollection<QueuedEvent> _queue;
+        private readonly Counters _counters;
+        private readonly HandlerFaultLog _faults;
+        private readonly TaskCompletionSource<bool> _drained = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly object _startGate = new object();
+        private Thread? _thread;
 
-        /// <summary>The dispatcher whose handler is running on this thread, if any.</summary>
-        [ThreadStatic]
-        private static EventDispatcher? _raising;
-
-        public EventDispatcher(int capacity, NodeLog logger, Action onDropped)
+        /// <param name="sender">The object events are raised from (the node).</param>
+        /// <param name="name">Names the dispatcher thread (the node id), for debuggers and dumps.</param>
+        /// <param name="capacity">Events waiting beyond this count are dropped.</param>
+        /// <param name="logger">Where handler throws are reported.</param>
+        /// <param name="counters">Counts events.raised, events.dropped and events.handler.faults.</param>
+        public EventDispatcher(object sender, string name, int capacity, NodeLog logger, Counters counters)
         {
-            _queue = Channel.CreateBounded<Action>(new BoundedChannelOptions(capacity)
-            {
-                SingleReader = true,
-                FullMode = BoundedChannelFullMode.Wait,
-            });
-            _logger = logger;
-            _onDropped = onDropped;
-            _pump = Task.Run(PumpAsync);
+            _sender = sender;
+            _threadName = "DSN events " + name;
+            _queue = new BlockingCollection<QueuedEvent>(new ConcurrentQueue<QueuedEvent>(), capacity);
+            _counters = counters;
+            _faults = new HandlerFaultLog(logger, counters);
         }
 
-        /// <summary>Queues an event; never blocks.</summary>
-        public void Post(Action raise)
+        /// <summary>
+        /// Queues an event for the subscribers <paramref name="subscribers"/> returns when it is raised; never blocks.
+        /// Skipped when nobody subscribes now.
+        /// </summary>
+        public void Post<TArgs>(Func<EventHandler<TArgs>?> subscribers, TArgs args) where TArgs : EventArgs
         {
-            if (!_queue.Writer.TryWrite(raise))
-                _onDropped();
+            if (subscribers() is null)
+                return;
+            EnsureStarted();
+            bool queued;
+            try
+            {
+                queued = _queue.TryAdd(new QueuedEvent<TArgs>(subscribers, args));
+            }
+            catch (InvalidOperationException)
+            {
+                queued = false; // the node stopped meanwhile
+            }
+
+            if (!queued)
+                _counters.Add("events.dropped");
         }
 
         /// <summary>True when called from one of this dispatcher's handlers (say, a script stopping the node from an event action).</summary>
-        public bool IsRaisingOnCurrentThread => _raising == this;
+        public bool IsRaisingOnCurrentThread => _thread is not null && Thread.CurrentThread == _thread;
 
         /// <summary>
         /// Raises what is queued, then stops. Pass <paramref name="fromHandler"/> when the caller is one of this
-        /// dispatcher's handlers: then it does not wait for the pump, which is busy running that very handler.
+        /// dispatcher's handlers: then it does not wait for the dispatcher, which is busy running that very handler.
         /// </summary>
         public Task CompleteAsync(bool fromHandler)
         {
-            _queue.Writer.TryComplete();
-            return fromHandler ? Task.CompletedTask : _pump;
+            lock (_startGate)
+            {
+                _queue.CompleteAdding();
+                if (_thread is null)
+                    _drained.TrySetResult(true); // never started: nothing was ever queued
+            }
+
+            return fromHandler ? Task.CompletedTask : _drained.Task;
         }
 
-        private async Task PumpAsync()
+        /// <summary>The thread starts with the first event: a node nobody subscribes to costs no thread.</summary>
+        private void EnsureStarted()
         {
-            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            if (Volatile.Read(ref _thread) is not null)
+                return;
+            lock (_startGate)
             {
-                while (_queue.Reader.TryRead(out var raise))
+                if (_thread is not null || _queue.IsAddingCompleted)
+                    return;
+                var thread = new Thread(Pump) { IsBackground = true, Name = _threadName };
+                Volatile.Write(ref _thread, thread); // before Start: the first handler may already ask IsRaisingOnCurrentThread
+                thread.Start();
+            }
+        }
+
+        private void Pump()
+        {
+            try
+            {
+                foreach (var queued in _queue.GetConsumingEnumerable())
                 {
-                    try
-                    {
-                        _raising = this;
-                        raise();
-                    }
-                    catch (Exception error)
-                    {
-                        _logger.LogWarning(error, "An event handler threw; the node carries on.");
-                    }
-                    finally
-                    {
-                        _raising = null;
-                    }
+                    if (!_queue.IsAddingCompleted)
+                        ThreadPoolYield.UntilPoolKeepsUp(); // once stopping, the protocol no longer needs the pool: drain at once
+                    queued.Raise(_sender, _faults.Report);
+                    _counters.Add("events.raised");
                 }
+            }
+            finally
+            {
+                _drained.TrySetResult(true);
             }
         }
     }

@@ -60,7 +60,7 @@ namespace DistributedState
             _owners[NodeId] = _own;
             _probeScheduler = new ProbeScheduler<Member>(_random);
             _suspicion = new Suspicion(options.SuspicionMultiplier, options.ProbeInterval);
-            _events = new EventDispatcher(options.EventQueueCapacity, _logger, () => _counters.Add("events.dropped"));
+            _events = new EventDispatcher(this, NodeId, options.EventQueueCapacity, _logger, _counters);
         }
 
         private long MonotonicMs => _monotonic.ElapsedMilliseconds;
@@ -127,14 +127,14 @@ namespace DistributedState
             foreach (var change in changes)
             {
                 var args = new DsnStateChangedEventArgs(change.Owner, change.Key, change.OldValue, change.NewValue, change.Version);
-                _events.Post(() => StateChanged?.Invoke(this, args));
+                _events.Post(() => StateChanged, args);
             }
         }
 
         private void RaisePeerJoined(Member member)
         {
             var args = new DsnPeerEventArgs(ToPeer(member));
-            _events.Post(() => PeerJoined?.Invoke(this, args));
+            _events.Post(() => PeerJoined, args);
             _changed.Pulse();
         }
 
@@ -144,14 +144,14 @@ namespace DistributedState
                 return;
             var args = new DsnPeerStatusEventArgs(ToPeer(member), oldStatus);
             _logger.LogInformation("Member {Peer} is now {Status} (was {Old}).", member.NodeId, member.Status, oldStatus);
-            _events.Post(() => PeerStatusChanged?.Invoke(this, args));
+            _events.Post(() => PeerStatusChanged, args);
             _changed.Pulse();
         }
 
         private void RaiseDataReceived(string sender, byte[] data)
         {
             var args = new DsnDataReceivedEventArgs(sender, data, DateTimeOffset.UtcNow);
-            _events.Post(() => DataReceived?.Invoke(this, args));
+            _events.Post(() => DataReceived, args);
         }
 
         /// <summary>Runs a background loop, logging (not throwing) anything unexpected, until the node stops.</summary>
