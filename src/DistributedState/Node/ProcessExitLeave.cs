@@ -70,10 +70,9 @@ namespace DistributedState
             var onSigterm = typeof(ProcessExitLeave).GetMethod(nameof(OnSigterm), BindingFlags.NonPublic | BindingFlags.Static);
             if (create is null || onSigterm is null)
                 return null;
-            const int Sigterm = -3; // PosixSignal.SIGTERM
             try
             {
-                return create.Invoke(null, new object[] { Enum.ToObject(signal, Sigterm), Delegate.CreateDelegate(handlerType, onSigterm) });
+                return create.Invoke(null, new object[] { Enum.Parse(signal, "SIGTERM"), Delegate.CreateDelegate(handlerType, onSigterm) });
             }
             catch (TargetInvocationException)
             {
