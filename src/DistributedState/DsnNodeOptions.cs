@@ -110,6 +110,15 @@ namespace DistributedState
         /// <summary>How long <see cref="DsnNode.SendAsync(string, byte[], System.Threading.CancellationToken)"/> waits for the acknowledgement. Default 5 s.</summary>
         public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>
+        /// When true (the default), a node still running when its process exits — a script that ends without stopping
+        /// it, a service stop or SIGTERM, Ctrl+C in a non-interactive script — stops gracefully on
+        /// <see cref="AppDomain.ProcessExit"/>: it sends its pending writes and a signed leave, so peers mark it Left
+        /// rather than Failed. Bounded to about two seconds for all nodes of the process. A killed process (SIGKILL)
+        /// cannot do this; its peers detect it as Failed.
+        /// </summary>
+        public bool LeaveOnProcessExit { get; set; } = true;
+
         /// <summary>Events waiting for handlers beyond this count are dropped and counted. Default 100,000.</summary>
         public int EventQueueCapacity { get; set; } = 100_000;
 

@@ -110,3 +110,36 @@ function Get-DsnTestError {
     try { $null = & $Command } catch { return $_ }
     throw "The command did not fail: $Command"
 }
+
+function Start-DsnTestChild {
+    <#
+    .SYNOPSIS
+    Starts `pwsh -NoProfile -File <Script> <Arguments>` as a separate process, its output in files under the test
+    drive (named after -Name) so a failing test can show what the child said. Returns the Process.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [Parameter(Mandatory)] [string] $Name,
+        [string[]] $Arguments = @()
+    )
+    $all = @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments
+    Start-Process -FilePath (Get-DsnTestShell) -ArgumentList $all -PassThru `
+        -RedirectStandardOutput (Join-Path $TestDrive "$Name.out.txt") -RedirectStandardError (Join-Path $TestDrive "$Name.err.txt")
+}
+
+function Get-DsnTestChildOutput {
+    <# What a child started by Start-DsnTestChild printed, for failure messages. #>
+    param([Parameter(Mandatory)] [string] $Name)
+    foreach ($stream in 'out', 'err') {
+        $path = Join-Path $TestDrive "$Name.$stream.txt"
+        if (Test-Path $path) { "[$stream] " + (Get-Content -Raw $path) }
+    }
+}
+
+function Send-DsnTestSignal {
+    <# Sends a Unix signal (TERM, INT...) to a process: Stop-Process on Unix sends SIGKILL even without -Force. #>
+    param([Parameter(Mandatory)] [int] $ProcessId, [Parameter(Mandatory)] [string] $Signal)
+    $kill = (Get-Command -Name kill -CommandType Application | Select-Object -First 1).Source
+    & $kill "-$Signal" $ProcessId
+    if ($LASTEXITCODE -ne 0) { throw "kill -$Signal $ProcessId failed with exit code $LASTEXITCODE." }
+}

@@ -80,7 +80,7 @@ namespace DistributedState
             var owners = new List<OwnerDigest>(_owners.Count);
             foreach (var owner in _owners.Values)
             {
-                if (owner.Epoch > 0)
+                if (owner.IsPublished)
                     owners.Add(new OwnerDigest(owner.Owner, owner.Epoch, owner.Version));
             }
 
@@ -95,6 +95,7 @@ namespace DistributedState
             FlushPendingWrites();
             lock (_gate)
             {
+                NotePreviousRun(digest.Owners);
                 var theirMembers = new Dictionary<string, MemberDigest>(StringComparer.Ordinal);
                 foreach (var entry in digest.Members)
                     theirMembers[entry.NodeId] = entry;
@@ -162,9 +163,18 @@ namespace DistributedState
 
             foreach (var owner in _owners.Values)
             {
-                if (owner.Epoch == 0)
+                if (!owner.IsPublished)
                     continue;
                 var known = theirs.TryGetValue(owner.Owner, out var their);
+                if (known && their.Epoch > owner.Epoch && !owner.IsNewerRun(their.Epoch) && owner.Owner == session.PeerId)
+                {
+                    // The owner runs an epoch below versions of its own that we hold (its clock is behind): it must
+                    // see them to rebase above them, since versions never go backwards.
+                    foreach (var chunk in ChunkForFrames(owner.BatchesAfter(0, 0)))
+                        session.Send(new SyncMessage(owner.Owner, 0, chunk));
+                    continue;
+                }
+
                 if (known && (their.Epoch > owner.Epoch || (their.Epoch == owner.Epoch && their.Version >= owner.Version)))
                     continue;
                 var from = known && their.Epoch == owner.Epoch ? their.Version : 0;
@@ -180,7 +190,7 @@ namespace DistributedState
                     if (_members.TryGet(their.Owner, out _))
                         return true;
                 }
-                else if (their.Epoch > owner.Epoch || (their.Epoch == owner.Epoch && their.Version > owner.Version))
+                else if (owner.IsNewerRun(their.Epoch) || (their.Epoch == owner.Epoch && their.Version > owner.Version))
                 {
                     return true;
                 }
@@ -245,7 +255,7 @@ namespace DistributedState
                 summary ^= Mix(member.NodeId, member.Incarnation, member.Rank);
             foreach (var owner in _owners.Values)
             {
-                if (owner.Epoch > 0)
+                if (owner.IsPublished)
                     summary ^= Mix(owner.Owner, owner.Epoch, owner.Version) * 31;
             }
 

@@ -240,6 +240,7 @@ namespace DistributedState
         {
             lock (_gate)
             {
+                NotePreviousRun(batch.Epoch);
                 if (batch.Epoch == _own.Epoch || batch.Version < _own.Epoch)
                     return;
                 if (!_members.TryGet(NodeId, out var self) || !batch.IsSignedBy(self.Verifier))

@@ -38,6 +38,7 @@ namespace DistributedState
             {
                 _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised.Host, _advertised.Port);
                 _members.AddSelf(_selfAlive, DateTimeOffset.UtcNow);
+                HoldRunOpening();
                 _own.BeginEpoch(_clock.Next(), _clock.Next);
             }
 
@@ -46,13 +47,19 @@ namespace DistributedState
             _loops.Add(RunLoop("maintenance", MaintenanceLoopAsync));
             _flushSignal.Release();
             Volatile.Write(ref _lifecycle, Running);
+            if (_options.LeaveOnProcessExit)
+                ProcessExitLeave.Register(this, () => ShutdownAsync(graceful: true));
             _logger.LogInformation("Node {Node} listening on {EndPoint}, advertised as {Advertised}.", NodeId, _listener.LocalEndPoint, _advertised);
 
             var bootstrap = _options.BootstrapNodes.Where(e => !IsSelf(e)).ToList();
             if (bootstrap.Count == 0)
+            {
+                OpenRunUnlessObserved(joined: true); // a new network: nobody holds a previous run of this node
                 return;
+            }
 
             var attempts = await JoinAnyAsync(bootstrap, cancellationToken).ConfigureAwait(false);
+            OpenRunUnlessObserved(joined: attempts is null);
             if (attempts is null)
                 return;
             if (!_options.RetryJoinInBackground)
@@ -212,7 +219,13 @@ namespace DistributedState
             lock (_gate)
                 sessions = AllSessions();
             if (graceful && previous == Running)
+            {
+                // What this run wrote goes out before the leave (also a held opening), so peers keep its last state.
+                lock (_gate)
+                    ReleaseRunOpening();
+                FlushPendingWrites();
                 await AnnounceLeaveAsync(sessions).ConfigureAwait(false);
+            }
 
             _stopping.Cancel();
             _listener?.Dispose();
@@ -230,6 +243,7 @@ namespace DistributedState
 
             await _events.CompleteAsync(fromHandler).ConfigureAwait(false);
             _identity.Dispose();
+            ProcessExitLeave.Forget(this);
             Volatile.Write(ref _lifecycle, Stopped);
             _stopped.TrySetResult(true);
             _changed.Pulse();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using System.Threading.Tasks;
 using DistributedState.Protocol;
 
 namespace DistributedState.State
@@ -52,8 +53,20 @@ namespace DistributedState.State
         /// <summary>Bytes of the signed batches retained for anti-entropy.</summary>
         public long RetainedBytes { get; private set; }
 
-        /// <summary>True while local writes (or a new epoch) wait to be signed and sent.</summary>
-        public bool HasPendingWrites => _dirty.Count > 0 || _epochPending;
+        /// <summary>True while local writes (or a new epoch) wait to be signed and sent, and the run's opening is not held.</summary>
+        public bool HasPendingWrites => (_dirty.Count > 0 || _epochPending) && _opening is null;
+
+        /// <summary>
+        /// True once the state is known to the network: an epoch has begun and (for this node's own state) the run's
+        /// opening batch is no longer held back. Only published state is offered in digests and summaries.
+        /// </summary>
+        public bool IsPublished => Epoch > 0 && _opening is null;
+
+        /// <summary>
+        /// While the run's opening is held: completes with true at the first local write (false at release), so the holder can give a script's
+        /// first writes a moment to join them in the opening batch. Null once the opening is released.
+        /// </summary>
+        public Task<bool>? FirstWriteWhileHeld => _opening?.Task;
 
         /// <summary>
         /// Local writes since the pending ones were last taken, counting every overwrite of a key (a key written ten
@@ -63,13 +76,18 @@ namespace DistributedState.State
 
         private bool _epochPending;
         private RetainedBatch? _newest;
+        private TaskCompletionSource<bool>? _opening;
 
         public BatchFit Classify(SignedBatch batch)
         {
             if (batch.Epoch < Epoch)
                 return BatchFit.Stale;
             if (batch.Epoch > Epoch)
+            {
+                if (!IsNewerRun(batch.Epoch))
+                    return BatchFit.Stale;
                 return batch.BaseVersion == batch.Epoch ? BatchFit.Applicable : BatchFit.Gap;
+            }
             if (batch.Version <= Version)
                 return BatchFit.Duplicate;
             return batch.BaseVersion > Version ? BatchFit.Gap : BatchFit.Applicable;
@@ -78,9 +96,15 @@ namespace DistributedState.State
         /// <summary>Applies a batch that <see cref="Classify"/> found applicable.</summary>
         public void Apply(SignedBatch batch, List<StateChange> changes)
         {
-            if (batch.Epoch > Epoch)
-                ResetTo(batch.Epoch, changes);
-            ApplyEntries(batch, changes);
+            if (batch.Epoch <= Epoch)
+            {
+                ApplyEntries(batch, changes, null);
+                return;
+            }
+
+            var previousRun = ResetTo(batch.Epoch);
+            ApplyEntries(batch, changes, previousRun);
+            ReportDropped(previousRun, changes);
         }
 
         /// <summary>
@@ -94,18 +118,24 @@ namespace DistributedState.State
             long epoch = 0;
             foreach (var batch in batches)
                 epoch = Math.Max(epoch, batch.Epoch);
-            if (epoch < Epoch || (epoch == Epoch && Version < fromVersion))
+            if (epoch < Epoch || (epoch == Epoch && Version < fromVersion) || (epoch > Epoch && !IsNewerRun(epoch)))
                 return false;
-            if (epoch > Epoch)
-                ResetTo(epoch, changes);
+            var previousRun = epoch > Epoch ? ResetTo(epoch) : null;
             foreach (var batch in batches)
             {
                 if (batch.Epoch == epoch)
-                    ApplyEntries(batch, changes);
+                    ApplyEntries(batch, changes, previousRun);
             }
 
+            ReportDropped(previousRun, changes);
             return true;
         }
+
+        /// <summary>
+        /// A later epoch replaces the one held only if it begins above every version held: versions never go
+        /// backwards. A run whose clock was behind is refused until it has rebased above the versions it is sent.
+        /// </summary>
+        public bool IsNewerRun(long epoch) => epoch > Epoch && epoch > Version;
 
         /// <summary>The retained batches a holder at (<paramref name="epoch"/>, <paramref name="version"/>) lacks, oldest first.</summary>
         public List<SignedBatch> BatchesAfter(long epoch, long version)
@@ -211,7 +241,26 @@ namespace DistributedState.State
             {
                 _dirty.Add(key);
                 WritesSinceTaken++;
+                _opening?.TrySetResult(true);
             }
+        }
+
+        /// <summary>
+        /// Holds back this (local) owner's opening batch — the first of its run, which tells every holder of a
+        /// previous run which keys the new run keeps — until <see cref="ReleaseOpening"/>: a run signed at once
+        /// would open with an empty state, and observers would see every key vanish before the run writes it again.
+        /// </summary>
+        public void HoldOpening() => _opening ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Lets the opening batch go with the next flush. Returns false if it was not held.</summary>
+        public bool ReleaseOpening()
+        {
+            var opening = _opening;
+            if (opening is null)
+                return false;
+            _opening = null;
+            opening.TrySetResult(false);
+            return true;
         }
 
         /// <summary>Takes the writes waiting to be signed: the newest value of every changed key.</summary>
@@ -248,12 +297,19 @@ namespace DistributedState.State
             DropIfSuperseded(retained);
         }
 
-        private void ResetTo(long epoch, List<StateChange> changes)
+        /// <summary>
+        /// Starts holding a newer run (epoch) of the owner. Returns the previous run's live values: the new run's
+        /// entries replace them one by one (one change each, none for an equal value), and the keys the new run's
+        /// opening does not write are reported removed once it is applied (<see cref="ReportDropped"/>), so an
+        /// observer never sees a re-written key vanish and return.
+        /// </summary>
+        private Dictionary<string, string> ResetTo(long epoch)
         {
+            var previousRun = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in _entries)
             {
                 if (pair.Value.Value is not null)
-                    changes.Add(new StateChange(Owner, pair.Key, pair.Value.Value, null, epoch));
+                    previousRun[pair.Key] = pair.Value.Value;
             }
 
             _entries.Clear();
@@ -264,9 +320,22 @@ namespace DistributedState.State
             RetainedBytes = 0;
             Epoch = epoch;
             Version = epoch;
+            return previousRun;
         }
 
-        private void ApplyEntries(SignedBatch batch, List<StateChange> changes)
+        /// <summary>Reports the previous run's keys that the new run's opening did not write as removed.</summary>
+        private void ReportDropped(Dictionary<string, string>? previousRun, List<StateChange> changes)
+        {
+            if (previousRun is null)
+                return;
+            foreach (var pair in previousRun)
+            {
+                if (!_entries.ContainsKey(pair.Key))
+                    changes.Add(new StateChange(Owner, pair.Key, pair.Value, null, Epoch));
+            }
+        }
+
+        private void ApplyEntries(SignedBatch batch, List<StateChange> changes, Dictionary<string, string>? previousRun)
         {
             // A sync answer may repeat a batch already held: keep the held one and its live-entry count.
             var retained = _batches.TryGetValue(batch.Version, out var held) ? held : Retain(batch);
@@ -274,17 +343,21 @@ namespace DistributedState.State
             {
                 if (_entries.TryGetValue(written.Key, out var current) && current.Version >= written.Version)
                     continue;
-                ReplaceEntry(written.Key, written.Value, written.Version, retained, changes);
+                string? previousValue = null;
+                if (current is null)
+                    previousRun?.TryGetValue(written.Key, out previousValue);
+                ReplaceEntry(written.Key, written.Value, written.Version, retained, changes, previousValue);
             }
 
             Version = Math.Max(Version, batch.Version);
             DropIfSuperseded(retained);
         }
 
-        private Entry? ReplaceEntry(string key, string? value, long version, RetainedBatch? batch, List<StateChange>? changes)
+        // previousRunValue: the value a previous run of the owner held, reported as the old value when this run has none.
+        private Entry? ReplaceEntry(string key, string? value, long version, RetainedBatch? batch, List<StateChange>? changes, string? previousRunValue = null)
         {
             _entries.TryGetValue(key, out var current);
-            var oldValue = current?.Value;
+            var oldValue = current is null ? previousRunValue : current.Value;
             if (current is null && value is null && batch is null)
                 return null; // removing a key that was never set: nothing to write
 
