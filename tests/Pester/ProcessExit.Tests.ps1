@@ -55,7 +55,7 @@ Describe 'A pwsh process that ends with a node running' {
         (Get-DsnData -Node $monitor -NodeId pe-exit -Key ready).Status | Should -Be 'Left'
     }
 
-    It 'leaves gracefully on SIGTERM' -Skip:$IsWindows {
+    It 'leaves gracefully on SIGTERM' -Skip:($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows) {
         $process = Start-Child -NodeId pe-term -Mode wait
         Send-DsnTestSignal -ProcessId $process.Id -Signal TERM
         (Wait-DsnPeer -Node $monitor -NodeId pe-term -Status Left -Timeout 30).Status | Should -Be 'Left'
