@@ -127,7 +127,7 @@ $result = Invoke-Pester -Configuration $config
 if ($null -eq $result) { "Pester on PowerShell $($PSVersionTable.PSVersion): no result (Pester itself failed)"; exit 1 }
 # A failing BeforeAll fails its block's tests (counted); a file that fails to load has no tests, so it counts itself.
 $failed = $result.FailedCount + $result.FailedContainersCount
-"Pester on PowerShell $($PSVersionTable.PSVersion): $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped" +
+"Pester on PowerShell $($PSVersionTable.PSVersion): $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped, $($result.NotRunCount) not run" +
     $(if ($result.FailedContainersCount) { " ($($result.FailedContainersCount) files failed to load)" })
 if ($result.Result -ne 'Passed' -or $failed -gt 0) { exit 1 }
 exit 0

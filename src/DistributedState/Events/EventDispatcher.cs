@@ -102,9 +102,16 @@ namespace DistributedState.Events
             {
                 foreach (var queued in _queue.GetConsumingEnumerable())
                 {
-                    if (!_queue.IsAddingCompleted)
-                        ThreadPoolYield.UntilPoolKeepsUp(); // once stopping, the protocol no longer needs the pool: drain at once
-                    queued.Raise(_sender, _faults.Report);
+                    var subscribers = queued.Subscribers();
+                    if (subscribers is not null)
+                    {
+                        // Paced only for subscribers that hand the event to the pool, and never once stopping: the
+                        // protocol then no longer needs the pool, so the queue drains at once.
+                        if (!_queue.IsAddingCompleted && PoolQueuingHandlers.AnyIn(subscribers))
+                            ThreadPoolYield.UntilPoolKeepsUp();
+                        queued.Raise(_sender, subscribers, _faults.Report);
+                    }
+
                     _counters.Add("events.raised");
                 }
             }

@@ -8,8 +8,11 @@ namespace DistributedState.Events
     /// </summary>
     internal abstract class QueuedEvent
     {
-        /// <summary>Calls every current subscriber in turn; one that throws is reported and the others still run.</summary>
-        public abstract void Raise(object sender, Action<Delegate, Exception> onFault);
+        /// <summary>The subscribers now, or null when there are none.</summary>
+        public abstract Delegate[]? Subscribers();
+
+        /// <summary>Calls each of <paramref name="subscribers"/> in turn; one that throws is reported and the others still run.</summary>
+        public abstract void Raise(object sender, Delegate[] subscribers, Action<Delegate, Exception> onFault);
     }
 
     /// <inheritdoc />
@@ -24,13 +27,12 @@ namespace DistributedState.Events
             _args = args;
         }
 
-        public override void Raise(object sender, Action<Delegate, Exception> onFault)
+        public override Delegate[]? Subscribers() => _subscribers()?.GetInvocationList();
+
+        public override void Raise(object sender, Delegate[] subscribers, Action<Delegate, Exception> onFault)
         {
-            var subscribers = _subscribers();
-            if (subscribers is null)
-                return;
             // Each subscriber separately: invoking the multicast delegate would stop at the first one that throws.
-            foreach (EventHandler<TArgs> handler in subscribers.GetInvocationList())
+            foreach (EventHandler<TArgs> handler in subscribers)
             {
                 try
                 {
