@@ -86,6 +86,20 @@ namespace DistributedState.Internal
                 _pending.Remove(id);
         }
 
+        /// <summary>Cancels a request whose requester gave up (its cancellation token fired).</summary>
+        public void Cancel(TId id)
+        {
+            Request? request;
+            lock (_lock)
+            {
+                if (!_pending.TryGetValue(id, out request))
+                    return;
+                _pending.Remove(id);
+            }
+
+            request.Reply.TrySetCanceled();
+        }
+
         /// <summary>Fails the requests whose first responder matches (its connection closed): they can no longer be answered.</summary>
         public void Fail(Func<object, bool> firstResponder, Func<Exception> error)
         {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using DistributedState.Sessions;
+using DistributedState.Internal;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.Transport;
@@ -15,43 +16,34 @@ namespace DistributedState
     // gap, and when a probe's summary shows that two views differ.
     public sealed partial class DsnNode
     {
-        private readonly Dictionary<uint, (PeerSession Session, TaskCompletionSource<bool> Done)> _pendingDigests =
-            new Dictionary<uint, (PeerSession, TaskCompletionSource<bool>)>();
-        private uint _nextRequestId;
+        /// <summary>Digests waiting for their DigestDone, each bound to the session it went out on.</summary>
+        private readonly PendingReplies<uint, PeerSession> _pendingDigests = new PendingReplies<uint, PeerSession>(UnguessableIds.NextUInt32);
         private ulong _summary;
         private long _summaryGeneration = -1;
 
         /// <summary>Sends our digest and waits until the peer has sent everything we lacked.</summary>
         private async Task ExchangeDigestAsync(PeerSession session, CancellationToken cancellationToken)
         {
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            uint requestId;
-            lock (_gate)
-            {
-                requestId = ++_nextRequestId == 0 ? ++_nextRequestId : _nextRequestId;
-                _pendingDigests[requestId] = (session, done);
-                SendDigest(session, requestId);
-            }
-
+            var (requestId, done) = _pendingDigests.Start(session, session);
+            SendDigest(session, requestId);
             try
             {
-                using (cancellationToken.Register(() => done.TrySetCanceled()))
+                using (cancellationToken.Register(() => _pendingDigests.Cancel(requestId)))
                 {
                     // Over TCP the answer always comes; over a lossy transport a lost frame must not cost the whole
                     // join timeout, so the digest is sent again until the answer arrives.
-                    while (!await CompletesWithin(done.Task, TimeSpan.FromMilliseconds(4 * _options.ProbeTimeout.TotalMilliseconds)).ConfigureAwait(false))
+                    while (!await CompletesWithin(done, TimeSpan.FromMilliseconds(4 * _options.ProbeTimeout.TotalMilliseconds)).ConfigureAwait(false))
                     {
                         lock (_gate)
                             session.Send(BuildDigest(requestId, replyWithDigest: true));
                     }
 
-                    await done.Task.ConfigureAwait(false);
+                    await done.ConfigureAwait(false);
                 }
             }
             finally
             {
-                lock (_gate)
-                    _pendingDigests.Remove(requestId);
+                _pendingDigests.Remove(requestId);
             }
         }
 
@@ -223,22 +215,14 @@ namespace DistributedState
 
         private void HandleDigestDone(PeerSession session, DigestDoneMessage done)
         {
-            lock (_gate)
-            {
-                if (_pendingDigests.TryGetValue(done.RequestId, out var pending) && pending.Session == session)
-                    pending.Done.TrySetResult(true);
-            }
+            // Only the session the digest went out on may answer it; a late answer to a resent digest finds nothing too.
+            if (!_pendingDigests.TryComplete(done.RequestId, session, out _))
+                _counters.Add("digests.done.unmatched");
         }
 
-        private void FailPendingDigests(PeerSession session)
-        {
-            foreach (var pending in _pendingDigests.Values)
-            {
-                if (pending.Session == session)
-                    pending.Done.TrySetException(new IOException(
-                        $"the peer closed the connection before sending the network's state ({session.CloseReason}); if it was the peer's choice, its log says why: an allow-list that does not admit this node, or its NodeId already in use with another key"));
-            }
-        }
+        private void FailPendingDigests(PeerSession session) =>
+            _pendingDigests.Fail(responder => responder == session, () => new IOException(
+                $"the peer closed the connection before sending the network's state ({session.CloseReason}); if it was the peer's choice, its log says why: an allow-list that does not admit this node, or its NodeId already in use with another key"));
 
         /// <summary>
         /// A 64-bit summary of this node's view (member incarnations and statuses, owner epochs and versions),

@@ -43,13 +43,13 @@ namespace DistributedState
                     // to refute from now, rather than being declared failed by a node that was not listening.
                     lock (_gate)
                         RestartSuspicionClocks(now);
-                    LocalHealthWorse();
+                    _health.Worse();
                 }
 
                 lastTick = now;
                 if (now >= nextProbe)
                 {
-                    nextProbe = now + (long)(_options.ProbeInterval.TotalMilliseconds * HealthFactor);
+                    nextProbe = now + (long)(_options.ProbeInterval.TotalMilliseconds * _health.Factor);
                     var target = NextProbeTarget();
                     if (target is not null)
                         _ = ProbeAsync(target, afterDisconnect: false);
@@ -188,7 +188,7 @@ namespace DistributedState
 
             try
             {
-                var timeout = TimeSpan.FromMilliseconds(_options.ProbeTimeout.TotalMilliseconds * HealthFactor);
+                var timeout = TimeSpan.FromMilliseconds(_options.ProbeTimeout.TotalMilliseconds * _health.Factor);
                 long sentAt;
                 for (var attempt = 0; ; attempt++)
                 {
@@ -212,7 +212,7 @@ namespace DistributedState
                     sentAt = MonotonicMs;
                     if (await CompletesWithin(acked, timeout).ConfigureAwait(false))
                     {
-                        LocalHealthBetter();
+                        _health.Better();
                         return;
                     }
 
@@ -223,7 +223,7 @@ namespace DistributedState
                     dialled = true;
                 }
 
-                LocalHealthWorse();
+                _health.Worse();
 
                 lock (_gate)
                 {
@@ -243,7 +243,7 @@ namespace DistributedState
                 {
                     // The waits overran: this node was paused or starved, so the silence proves nothing about the
                     // target (a process resumed after SIGSTOP must not accuse the healthy).
-                    LocalHealthWorse();
+                    _health.Worse();
                     return;
                 }
 
@@ -387,13 +387,6 @@ namespace DistributedState
                 }
             });
         }
-
-        /// <summary>Lifeguard's local health (see <see cref="LocalHealth"/>): what probe intervals and timeouts are multiplied by.</summary>
-        private double HealthFactor => _health.Factor;
-
-        private void LocalHealthWorse() => _health.Worse();
-
-        private void LocalHealthBetter() => _health.Better();
 
         private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout)
         {

@@ -81,7 +81,7 @@ namespace DistributedState
                     if (accusation.Incarnation == _incarnation)
                     {
                         Refute(accusation.Incarnation, $"{accusation.Reporter} reported it {accusation.Kind}");
-                        LocalHealthWorse(); // being suspected hints that this node is the slow one (Lifeguard)
+                        _health.Worse(); // being suspected hints that this node is the slow one (Lifeguard)
                     }
                     continue;
                 }

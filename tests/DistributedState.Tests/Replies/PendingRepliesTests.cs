@@ -76,6 +76,17 @@ namespace DistributedState.Tests.Replies
         }
 
         [Fact]
+        public async Task A_cancelled_request_is_cancelled_and_gone()
+        {
+            var pending = Create();
+            var (id, reply) = pending.Start("a", "");
+            pending.Cancel(id);
+            await Assert.ThrowsAsync<TaskCanceledException>(() => reply);
+            Assert.False(pending.TryComplete(id, "a", out _));
+            pending.Cancel(id);
+        }
+
+        [Fact]
         public void A_removed_request_cannot_be_completed()
         {
             var pending = Create();
