@@ -1,9 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.IO;
-using System.Net;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace DistributedState.Transport.FaultInjection
