@@ -62,9 +62,8 @@ namespace DistributedState.PowerShell.Engine
                     return new DsnErrorInfo("DsnFileAccessDenied", DsnErrorCategory.PermissionDenied, ex, target);
                 case IOException _:
                     return new DsnErrorInfo("DsnFileError", DsnErrorCategory.WriteError, ex, target);
-                case ObjectDisposedException _:
-                case InvalidOperationException _:
-                    return new DsnErrorInfo("DsnNodeStopped", DsnErrorCategory.InvalidOperation, ex, target);
+                case DsnNodeStoppedException stopped:
+                    return new DsnErrorInfo("DsnNodeStopped", DsnErrorCategory.InvalidOperation, ex, target ?? stopped.NodeId);
                 case DsnException _:
                     return new DsnErrorInfo("DsnError", DsnErrorCategory.NotSpecified, ex, target);
                 default:

@@ -13,6 +13,16 @@ namespace DistributedState
         public DsnException(string message, Exception? inner = null) : base(message, inner) { }
     }
 
+    /// <summary>The node has stopped: it no longer writes, sends or waits.</summary>
+    public sealed class DsnNodeStoppedException : DsnException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnNodeStoppedException(string nodeId, string message) : base(message) => NodeId = nodeId;
+
+        /// <summary>The node that stopped.</summary>
+        public string NodeId { get; }
+    }
+
     /// <summary>The NodeId is not a member this node knows of.</summary>
     public sealed class DsnNodeNotFoundException : DsnException
     {

@@ -78,7 +78,7 @@ namespace DistributedState
         /// <summary>Sets a key of this node's own state; the change reaches every member within milliseconds.</summary>
         /// <exception cref="ArgumentException">The key or value is invalid; the message says what is allowed.</exception>
         /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>.</exception>
-        /// <exception cref="InvalidOperationException">The node has stopped.</exception>
+        /// <exception cref="DsnNodeStoppedException">The node has stopped.</exception>
         public void SetData(string key, string value) => SetData(new[] { new KeyValuePair<string, string>(key, value) });
 
         /// <summary>Sets several keys at once: all or none are applied, and members receive them together.</summary>

@@ -81,7 +81,7 @@ namespace DistributedState
         {
             var state = Volatile.Read(ref _lifecycle);
             if (state != Running && state != Starting)
-                throw new InvalidOperationException($"The node '{NodeId}' has stopped; start a new node to write or send.");
+                throw new DsnNodeStoppedException(NodeId, $"The node '{NodeId}' has stopped; start a new node to write or send.");
         }
 
         /// <summary>Applies local writes at once, raises their events, and wakes the flusher. Returns the keys changed.</summary>

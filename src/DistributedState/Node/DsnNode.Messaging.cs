@@ -23,7 +23,7 @@ namespace DistributedState
         /// <exception cref="DsnNodeNotFoundException">No such member is known.</exception>
         /// <exception cref="DsnPeerUnavailableException">The member failed, left, or did not acknowledge in time.</exception>
         /// <exception cref="DsnMessageTooLargeException">The data is larger than <see cref="DsnNodeOptions.MaxMessageBytes"/>.</exception>
-        /// <exception cref="InvalidOperationException">This node has stopped.</exception>
+        /// <exception cref="DsnNodeStoppedException">This node has stopped.</exception>
         public async Task SendAsync(string nodeId, byte[] data, CancellationToken cancellationToken = default)
         {
             if (nodeId is null)
@@ -100,6 +100,6 @@ namespace DistributedState
             _pendingSends.Fail(responder => responder == session, () => new DsnPeerUnavailableException(session.PeerId, DsnPeerStatus.Alive,
                 "the connection closed before the acknowledgement: " + session.CloseReason));
 
-        private void FailPendingSends(string reason) => _pendingSends.FailAll(new InvalidOperationException(reason));
+        private void FailPendingSends(string reason) => _pendingSends.FailAll(new DsnNodeStoppedException(NodeId, reason));
     }
 }

@@ -24,8 +24,9 @@ namespace DistributedState.PowerShell.Tests.Engine
             { new DirectoryNotFoundException("x"), "DsnFileNotFound", DsnErrorCategory.ObjectNotFound },
             { new UnauthorizedAccessException("x"), "DsnFileAccessDenied", DsnErrorCategory.PermissionDenied },
             { new IOException("x"), "DsnFileError", DsnErrorCategory.WriteError },
-            { new InvalidOperationException("stopped"), "DsnNodeStopped", DsnErrorCategory.InvalidOperation },
-            { new ObjectDisposedException("node"), "DsnNodeStopped", DsnErrorCategory.InvalidOperation },
+            { new DsnNodeStoppedException("web01", "stopped"), "DsnNodeStopped", DsnErrorCategory.InvalidOperation },
+            // By type, not by accident: an unrelated InvalidOperationException is not a stopped node.
+            { new InvalidOperationException("a bug"), "DsnUnexpectedError", DsnErrorCategory.NotSpecified },
             { new DsnException("other"), "DsnError", DsnErrorCategory.NotSpecified },
             { new FormatException("?"), "DsnUnexpectedError", DsnErrorCategory.NotSpecified },
             { new DsnCommandException("DsnOwn", DsnErrorCategory.ResourceExists, "m"), "DsnOwn", DsnErrorCategory.ResourceExists },

@@ -69,7 +69,7 @@ namespace DistributedState.Tests.Cluster
             var departed = await Assert.ThrowsAsync<DsnPeerUnavailableException>(() => a.SendAsync("b", new byte[1]));
             Assert.Equal(DsnPeerStatus.Left, departed.Status);
             await Assert.ThrowsAsync<ArgumentNullException>(() => a.SendAsync("b", null!));
-            await Assert.ThrowsAsync<InvalidOperationException>(() => b.SendAsync("a", new byte[1]));
+            await Assert.ThrowsAsync<DsnNodeStoppedException>(() => b.SendAsync("a", new byte[1]));
         }
     }
 }

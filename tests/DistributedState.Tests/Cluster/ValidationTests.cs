@@ -89,7 +89,7 @@ namespace DistributedState.Tests.Cluster
             Assert.Throws<ArgumentException>(() => a.RemoveData(""));
 
             await a.StopAsync();
-            Assert.Throws<InvalidOperationException>(() => a.SetData("k", "v"));
+            Assert.Throws<DsnNodeStoppedException>(() => a.SetData("k", "v"));
         }
     }
 }
