@@ -48,8 +48,10 @@ namespace DistributedState.PowerShell.Engine
                     return new DsnErrorInfo("DsnAddressNotLocal", DsnErrorCategory.InvalidArgument, ex, bind.EndPoint);
                 case DsnBindException bind:
                     return new DsnErrorInfo("DsnBindFailed", DsnErrorCategory.ResourceUnavailable, ex, bind.EndPoint);
-                case ArgumentException argument:
-                    return new DsnErrorInfo(ArgumentErrorId(argument.ParamName, argumentErrorId), DsnErrorCategory.InvalidArgument, ex, target);
+                case DsnArgumentException refused:
+                    return new DsnErrorInfo(ArgumentErrorId(refused.Argument, argumentErrorId), DsnErrorCategory.InvalidArgument, ex, target);
+                case ArgumentException _:
+                    return new DsnErrorInfo(argumentErrorId, DsnErrorCategory.InvalidArgument, ex, target);
                 case FileLoadException _:
                 case BadImageFormatException _:
                     return new DsnErrorInfo("DsnAssemblyLoadFailed", DsnErrorCategory.ResourceUnavailable, ex, target);
@@ -101,13 +103,13 @@ namespace DistributedState.PowerShell.Engine
             }
         }
 
-        // The runtime names the offending parameter; key and value problems keep their own ids whatever the command.
-        private static string ArgumentErrorId(string? paramName, string fallback)
+        // Key, value and NodeId problems keep their own ids whatever the command; an option is the command's own id.
+        private static string ArgumentErrorId(DsnArgument argument, string fallback) => argument switch
         {
-            if (string.Equals(paramName, "key", StringComparison.OrdinalIgnoreCase)) return "DsnKeyInvalid";
-            if (string.Equals(paramName, "value", StringComparison.OrdinalIgnoreCase)) return "DsnValueInvalid";
-            if (string.Equals(paramName, "nodeId", StringComparison.OrdinalIgnoreCase)) return "DsnNodeIdInvalid";
-            return fallback;
-        }
+            DsnArgument.Key => "DsnKeyInvalid",
+            DsnArgument.Value => "DsnValueInvalid",
+            DsnArgument.NodeId => "DsnNodeIdInvalid",
+            _ => fallback,
+        };
     }
 }

@@ -13,6 +13,35 @@ namespace DistributedState
         public DsnException(string message, Exception? inner = null) : base(message, inner) { }
     }
 
+    /// <summary>What a <see cref="DsnArgumentException"/> is about.</summary>
+    public enum DsnArgument
+    {
+        /// <summary>A setting of <see cref="DsnNodeOptions"/>, named by <see cref="ArgumentException.ParamName"/>.</summary>
+        Option = 0,
+
+        /// <summary>A state key.</summary>
+        Key = 1,
+
+        /// <summary>A state value.</summary>
+        Value = 2,
+
+        /// <summary>A NodeId.</summary>
+        NodeId = 3,
+    }
+
+    /// <summary>
+    /// An argument the runtime refused, saying which kind it is (<see cref="Argument"/>) so that callers such as the
+    /// PowerShell module tell a bad key from a bad option by type, not by matching <see cref="ArgumentException.ParamName"/>.
+    /// </summary>
+    public class DsnArgumentException : ArgumentException
+    {
+        /// <summary>Creates the exception.</summary>
+        public DsnArgumentException(DsnArgument argument, string message, string paramName) : base(message, paramName) => Argument = argument;
+
+        /// <summary>Which kind of argument was refused.</summary>
+        public DsnArgument Argument { get; }
+    }
+
     /// <summary>The node has stopped: it no longer writes, sends or waits.</summary>
     public sealed class DsnNodeStoppedException : DsnException
     {

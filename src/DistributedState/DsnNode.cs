@@ -94,14 +94,14 @@ namespace DistributedState
             {
                 var keyProblem = NameRules.KeyProblem(entry.Key);
                 if (keyProblem is not null)
-                    throw new ArgumentException(keyProblem, "key");
+                    throw new DsnArgumentException(DsnArgument.Key, keyProblem, "key");
                 if (NameRules.ValueProblem(entry.Value, _options.MaxValueBytes) is { } valueProblem)
                 {
                     // Name the key: in a batch of many, the message is the only way to find the culprit.
                     var size = NameRules.ValueBytes(entry.Value);
                     throw size > _options.MaxValueBytes
                         ? new DsnValueTooLargeException(entry.Key, size, _options.MaxValueBytes)
-                        : new ArgumentException($"The value of key '{entry.Key}' is invalid: {valueProblem}", "value");
+                        : new DsnArgumentException(DsnArgument.Value, $"The value of key '{entry.Key}' is invalid: {valueProblem}", "value");
                 }
             }
 
@@ -114,7 +114,7 @@ namespace DistributedState
         {
             var problem = NameRules.KeyProblem(key);
             if (problem is not null)
-                throw new ArgumentException(problem, nameof(key));
+                throw new DsnArgumentException(DsnArgument.Key, problem, nameof(key));
             return WriteOwnState(new List<KeyValuePair<string, string?>> { new KeyValuePair<string, string?>(key, null) }) > 0;
         }
 

@@ -12,26 +12,26 @@ namespace DistributedState
         public static DsnNodeOptions Validate(DsnNodeOptions options)
         {
             var copy = options.Clone();
-            Require(NameRules.NodeIdProblem(copy.NodeId), nameof(DsnNodeOptions.NodeId));
+            Require(NameRules.NodeIdProblem(copy.NodeId), nameof(DsnNodeOptions.NodeId), DsnArgument.NodeId);
             if (copy.NetworkKey is null)
-                throw new ArgumentException("A network key is required (DsnNodeOptions.NetworkKey): create one with DsnNetworkKey.Generate() or New-DsnKey.", nameof(DsnNodeOptions.NetworkKey));
+                throw new DsnArgumentException(DsnArgument.Option, "A network key is required (DsnNodeOptions.NetworkKey): create one with DsnNetworkKey.Generate() or New-DsnKey.", nameof(DsnNodeOptions.NetworkKey));
             if (copy.Port < 0 || copy.Port > 65535)
-                throw new ArgumentException($"The port must be between 0 (any free port) and 65535; it was {copy.Port}.", nameof(DsnNodeOptions.Port));
+                throw new DsnArgumentException(DsnArgument.Option, $"The port must be between 0 (any free port) and 65535; it was {copy.Port}.", nameof(DsnNodeOptions.Port));
             if (copy.BindAddress is null)
-                throw new ArgumentException("A bind address is required (for example IPAddress.Any or IPAddress.Loopback).", nameof(DsnNodeOptions.BindAddress));
+                throw new DsnArgumentException(DsnArgument.Option, "A bind address is required (for example IPAddress.Any or IPAddress.Loopback).", nameof(DsnNodeOptions.BindAddress));
             if (copy.AdvertiseAddress is not null && string.IsNullOrWhiteSpace(copy.AdvertiseAddress))
-                throw new ArgumentException("The advertise address, when given, must be a host name or an IP address.", nameof(DsnNodeOptions.AdvertiseAddress));
+                throw new DsnArgumentException(DsnArgument.Option, "The advertise address, when given, must be a host name or an IP address.", nameof(DsnNodeOptions.AdvertiseAddress));
             foreach (var endpoint in copy.BootstrapNodes)
             {
                 if (endpoint is null)
-                    throw new ArgumentException("The bootstrap list contains a null endpoint.", nameof(DsnNodeOptions.BootstrapNodes));
+                    throw new DsnArgumentException(DsnArgument.Option, "The bootstrap list contains a null endpoint.", nameof(DsnNodeOptions.BootstrapNodes));
             }
 
             foreach (var pinned in copy.AllowedNodes)
             {
-                Require(NameRules.NodeIdProblem(pinned.Key), nameof(DsnNodeOptions.AllowedNodes));
+                Require(NameRules.NodeIdProblem(pinned.Key), nameof(DsnNodeOptions.AllowedNodes), DsnArgument.Option);
                 if (pinned.Value is null || pinned.Value.Trim().Length != 130 || !Hex.TryDecode(pinned.Value.Trim(), out _))
-                    throw new ArgumentException($"The pinned key of '{pinned.Key}' must be the node's 130-character hex public key (DsnNode.PublicKey).", nameof(DsnNodeOptions.AllowedNodes));
+                    throw new DsnArgumentException(DsnArgument.Option, $"The pinned key of '{pinned.Key}' must be the node's 130-character hex public key (DsnNode.PublicKey).", nameof(DsnNodeOptions.AllowedNodes));
             }
 
             Positive(copy.MaxValueBytes, nameof(DsnNodeOptions.MaxValueBytes), 64L * 1024 * 1024);
@@ -49,26 +49,26 @@ namespace DistributedState
             Duration(copy.HandshakeTimeout, nameof(DsnNodeOptions.HandshakeTimeout));
             Duration(copy.SendTimeout, nameof(DsnNodeOptions.SendTimeout));
             if (double.IsNaN(copy.SuspicionMultiplier) || copy.SuspicionMultiplier < 1 || copy.SuspicionMultiplier > 100)
-                throw new ArgumentException($"SuspicionMultiplier must be between 1 and 100; it was {copy.SuspicionMultiplier}.", nameof(DsnNodeOptions.SuspicionMultiplier));
+                throw new DsnArgumentException(DsnArgument.Option, $"SuspicionMultiplier must be between 1 and 100; it was {copy.SuspicionMultiplier}.", nameof(DsnNodeOptions.SuspicionMultiplier));
             return copy;
         }
 
-        private static void Require(string? problem, string name)
+        private static void Require(string? problem, string name, DsnArgument argument)
         {
             if (problem is not null)
-                throw new ArgumentException(problem, name);
+                throw new DsnArgumentException(argument, problem, name);
         }
 
         private static void Positive(long value, string name, long max)
         {
             if (value < 1 || value > max)
-                throw new ArgumentException($"{name} must be between 1 and {max}; it was {value}.", name);
+                throw new DsnArgumentException(DsnArgument.Option, $"{name} must be between 1 and {max}; it was {value}.", name);
         }
 
         private static void Duration(TimeSpan value, string name)
         {
             if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(365))
-                throw new ArgumentException($"{name} must be a positive duration of at most a year; it was {value}.", name);
+                throw new DsnArgumentException(DsnArgument.Option, $"{name} must be a positive duration of at most a year; it was {value}.", name);
         }
     }
 }

@@ -16,8 +16,8 @@ namespace DistributedState.Tests.Cluster
         public async Task An_invalid_NodeId_is_an_ArgumentException_that_says_what_is_allowed(string nodeId)
         {
             var options = new TestCluster().Options(nodeId);
-            var error = await Assert.ThrowsAsync<ArgumentException>(() => DsnNode.StartAsync(options));
-            Assert.Equal("NodeId", error.ParamName);
+            var error = await Assert.ThrowsAsync<DsnArgumentException>(() => DsnNode.StartAsync(options));
+            Assert.Equal(("NodeId", DsnArgument.NodeId), (error.ParamName, error.Argument));
             Assert.Contains("A-Z, a-z, 0-9", error.Message.Replace("1 to 64 characters of ", ""));
         }
 
@@ -28,8 +28,9 @@ namespace DistributedState.Tests.Cluster
         {
             var options = new TestCluster().Options("a");
             options.Port = port;
-            var error = await Assert.ThrowsAsync<ArgumentException>(() => DsnNode.StartAsync(options));
+            var error = await Assert.ThrowsAsync<DsnArgumentException>(() => DsnNode.StartAsync(options));
             Assert.Contains("between 0", error.Message);
+            Assert.Equal(DsnArgument.Option, error.Argument);
         }
 
         [Fact]
@@ -37,16 +38,16 @@ namespace DistributedState.Tests.Cluster
         {
             var options = new TestCluster().Options("a");
             options.NetworkKey = null;
-            Assert.Contains("network key is required", (await Assert.ThrowsAsync<ArgumentException>(() => DsnNode.StartAsync(options))).Message);
+            Assert.Contains("network key is required", (await Assert.ThrowsAsync<DsnArgumentException>(() => DsnNode.StartAsync(options))).Message);
             options = new TestCluster().Options("a");
             options.ProbeInterval = TimeSpan.Zero;
-            Assert.Equal("ProbeInterval", (await Assert.ThrowsAsync<ArgumentException>(() => DsnNode.StartAsync(options))).ParamName);
+            Assert.Equal("ProbeInterval", (await Assert.ThrowsAsync<DsnArgumentException>(() => DsnNode.StartAsync(options))).ParamName);
             options = new TestCluster().Options("a");
             options.AllowedNodes["b"] = "not-a-key";
-            Assert.Contains("130-character hex public key", (await Assert.ThrowsAsync<ArgumentException>(() => DsnNode.StartAsync(options))).Message);
+            Assert.Contains("130-character hex public key", (await Assert.ThrowsAsync<DsnArgumentException>(() => DsnNode.StartAsync(options))).Message);
             options = new TestCluster().Options("a");
             options.MaxValueBytes = 0;
-            Assert.Equal("MaxValueBytes", (await Assert.ThrowsAsync<ArgumentException>(() => DsnNode.StartAsync(options))).ParamName);
+            Assert.Equal("MaxValueBytes", (await Assert.ThrowsAsync<DsnArgumentException>(() => DsnNode.StartAsync(options))).ParamName);
         }
 
         [Theory]
@@ -69,24 +70,24 @@ namespace DistributedState.Tests.Cluster
             var a = await cluster.StartAsync(options);
             a.SetData("ok", "1");
 
-            Assert.Equal("key", Assert.Throws<ArgumentException>(() => a.SetData("", "v")).ParamName);
-            Assert.Contains("control character", Assert.Throws<ArgumentException>(() => a.SetData("bad\u0001key", "v")).Message);
-            Assert.Contains("at most 256", Assert.Throws<ArgumentException>(() => a.SetData(new string('k', 257), "v")).Message);
-            Assert.Equal("value", Assert.Throws<ArgumentException>(() => a.SetData("k", null!)).ParamName);
+            Assert.Equal(DsnArgument.Key, Assert.Throws<DsnArgumentException>(() => a.SetData("", "v")).Argument);
+            Assert.Contains("control character", Assert.Throws<DsnArgumentException>(() => a.SetData("bad\u0001key", "v")).Message);
+            Assert.Contains("at most 256", Assert.Throws<DsnArgumentException>(() => a.SetData(new string('k', 257), "v")).Message);
+            Assert.Equal(DsnArgument.Value, Assert.Throws<DsnArgumentException>(() => a.SetData("k", null!)).Argument);
             Assert.Contains("MaxValueBytes", Assert.Throws<DsnValueTooLargeException>(() => a.SetData("k", new string('v', 1025))).Message);
             var oversized = Assert.Throws<DsnValueTooLargeException>(() => a.SetData(new System.Collections.Generic.Dictionary<string, string>
                 { ["fine"] = "1", ["big"] = new string('v', 2000) }));
             Assert.Equal(("big", 2000, 1024, "value"), (oversized.Key, oversized.Size, oversized.Limit, oversized.ParamName));
             Assert.Contains("'big'", oversized.Message);
-            Assert.Contains("surrogate", Assert.Throws<ArgumentException>(() => a.SetData("k", "\ud800")).Message);
+            Assert.Contains("surrogate", Assert.Throws<DsnArgumentException>(() => a.SetData("k", "\ud800")).Message);
             Assert.Throws<DsnStateFullException>(() => a.SetData(new System.Collections.Generic.Dictionary<string, string>
             {
                 ["x1"] = new string('v', 1000), ["x2"] = new string('v', 1000), ["x3"] = new string('v', 1000), ["x4"] = new string('v', 1000), ["x5"] = new string('v', 1000),
             }));
             // An invalid entry in a batch rejects the whole batch.
-            Assert.Throws<ArgumentException>(() => a.SetData(new System.Collections.Generic.Dictionary<string, string> { ["fine"] = "1", [""] = "2" }));
+            Assert.Throws<DsnArgumentException>(() => a.SetData(new System.Collections.Generic.Dictionary<string, string> { ["fine"] = "1", [""] = "2" }));
             Assert.Equal(new System.Collections.Generic.Dictionary<string, string> { ["ok"] = "1" }, a.GetState("a"));
-            Assert.Throws<ArgumentException>(() => a.RemoveData(""));
+            Assert.Throws<DsnArgumentException>(() => a.RemoveData(""));
 
             await a.StopAsync();
             Assert.Throws<DsnNodeStoppedException>(() => a.SetData("k", "v"));
