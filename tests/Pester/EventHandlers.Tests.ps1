@@ -43,8 +43,10 @@ Register-ObjectEvent -InputObject $node -EventName StateChanged -Action { $globa
 Set-DsnData -Node $node -Key ready -Value yes -Confirm:$false
 '@
         $start = [System.Diagnostics.ProcessStartInfo]::new([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName)
-        foreach ($argument in '-NoProfile', '-NoExit', '-File', $slowScript, (Get-DsnTestModulePath), $key,
-            $writer.LocalEndPoint.Port, (Join-Path $TestDrive 'eh-slow.identity')) { $start.ArgumentList.Add([string]$argument) }
+        # One quoted string rather than ProcessStartInfo.ArgumentList, which .NET Framework (Windows PowerShell) lacks.
+        $arguments = '-NoProfile', '-NoExit', '-File', $slowScript, (Get-DsnTestModulePath), $key,
+            $writer.LocalEndPoint.Port, (Join-Path $TestDrive 'eh-slow.identity')
+        $start.Arguments = ($arguments | ForEach-Object { '"' + $_ + '"' }) -join ' '
         $start.UseShellExecute = $false
         $start.RedirectStandardInput = $true
         $start.RedirectStandardOutput = $true
