@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -52,8 +51,8 @@ namespace DistributedState.PowerShell.Engine
         }
 
         /// <summary>
-        /// Resolves the names, waiting (on the node's membership events, not by polling) while a wildcard matches no
-        /// member that counts.
+        /// Resolves the names, waiting (with <see cref="DsnNode.WaitForPeersAsync"/>, not by polling) while a wildcard
+        /// matches no member that counts.
         /// </summary>
         /// <exception cref="DsnCommandException">DsnWaitTimeout: a wildcard still matched nothing; DsnPatternInvalid.</exception>
         public static async Task<IReadOnlyList<string>> ResolveAsync(DsnNode node, IReadOnlyList<string> names, Func<DsnPeer, bool> counts,
@@ -62,46 +61,18 @@ namespace DistributedState.PowerShell.Engine
             if (node is null) throw new ArgumentNullException(nameof(node));
             var ids = Match(names, Array.Empty<DsnPeer>(), counts, out var unmatched);
             if (unmatched.Count == 0) return ids;
-
-            var watch = Stopwatch.StartNew();
-            var signal = NewSignal();
-            EventHandler<DsnPeerEventArgs> joined = (_, __) => Volatile.Read(ref signal).TrySetResult(true);
-            EventHandler<DsnPeerStatusEventArgs> changed = (_, __) => Volatile.Read(ref signal).TrySetResult(true);
-            node.PeerJoined += joined;
-            node.PeerStatusChanged += changed;
             try
             {
-                while (true)
-                {
-                    // A fresh signal before reading the members: a change from then on wakes the next round.
-                    var next = NewSignal();
-                    Volatile.Write(ref signal, next);
-                    var peers = node.GetPeers();
-                    ids = Match(names, peers, counts, out unmatched);
-                    if (unmatched.Count == 0) return ids;
-                    var left = timeout - watch.Elapsed;
-                    if (left <= TimeSpan.Zero || !await SignalledAsync(next.Task, left, cancellationToken).ConfigureAwait(false))
-                        throw NoMatch(node, unmatched, peers, timeout);
-                }
+                var peers = await node.WaitForPeersAsync(p => { Match(names, p, counts, out var missing); return missing.Count == 0; },
+                    timeout, cancellationToken).ConfigureAwait(false);
+                return Match(names, peers, counts, out _);
             }
-            finally
+            catch (TimeoutException)
             {
-                node.PeerJoined -= joined;
-                node.PeerStatusChanged -= changed;
+                var peers = node.GetPeers();
+                Match(names, peers, counts, out unmatched);
+                throw NoMatch(node, unmatched, peers, timeout);
             }
-        }
-
-        private static TaskCompletionSource<bool> NewSignal() => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        // True when the signal came first, false when the time ran out; throws when cancelled.
-        private static async Task<bool> SignalledAsync(Task signal, TimeSpan left, CancellationToken cancellationToken)
-        {
-            using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(left, delayCancel.Token);
-            var first = await Task.WhenAny(signal, delay).ConfigureAwait(false);
-            delayCancel.Cancel();
-            cancellationToken.ThrowIfCancellationRequested();
-            return first == signal;
         }
 
         private static DsnCommandException NoMatch(DsnNode node, IReadOnlyList<string> patterns, IReadOnlyList<DsnPeer> peers, TimeSpan timeout)

@@ -211,6 +211,22 @@ namespace DistributedState
         }
 
         /// <summary>
+        /// Waits until the member list satisfies <paramref name="condition"/> (say, some member matches a pattern);
+        /// returns the list it held for. Tested again at every membership or state change, never by polling.
+        /// </summary>
+        /// <exception cref="TimeoutException">The condition did not hold within <paramref name="timeout"/>.</exception>
+        public Task<IReadOnlyList<DsnPeer>> WaitForPeersAsync(Func<IReadOnlyList<DsnPeer>, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            if (condition is null)
+                throw new ArgumentNullException(nameof(condition));
+            return _changed.WaitAsync(() =>
+            {
+                var peers = GetPeers();
+                return condition(peers) ? peers : null;
+            }, timeout, $"the members on '{NodeId}' satisfy the condition", cancellationToken);
+        }
+
+        /// <summary>
         /// Waits until a member's key holds a value (any value when <paramref name="value"/> is null); returns the value.
         /// </summary>
         /// <exception cref="TimeoutException">The condition did not hold within <paramref name="timeout"/>.</exception>

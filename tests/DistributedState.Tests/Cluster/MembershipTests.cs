@@ -26,6 +26,18 @@ namespace DistributedState.Tests.Cluster
         }
 
         [Fact]
+        public async Task WaitForPeersAsync_returns_once_the_member_list_satisfies_the_condition_and_times_out_otherwise()
+        {
+            await using var cluster = new TestCluster();
+            var a = await cluster.StartAsync("a");
+            var waiting = a.WaitForPeersAsync(peers => peers.Any(p => p.NodeId.StartsWith("web", StringComparison.Ordinal)), TestCluster.Patience);
+            Assert.False(waiting.IsCompleted);
+            await cluster.StartAsync("web01", a);
+            Assert.Contains((await waiting).Select(p => p.NodeId), id => id == "web01");
+            await Assert.ThrowsAsync<TimeoutException>(() => a.WaitForPeersAsync(peers => peers.Count > 5, TimeSpan.FromMilliseconds(200)));
+        }
+
+        [Fact]
         public async Task Two_nodes_see_each_other_when_start_returns()
         {
             await using var cluster = new TestCluster();
