@@ -18,7 +18,6 @@ namespace DistributedState.PowerShell.Engine
     /// </summary>
     public static class AllowedNodeList
     {
-        private const int PublicKeyHexLength = 130; // an uncompressed P-256 point: 04 || X || Y, as DsnNode.PublicKey
         private const string ErrorId = "DsnAllowedNodesInvalid";
         private static readonly char[] Blanks = { ' ', '\t' };
 
@@ -77,9 +76,11 @@ namespace DistributedState.PowerShell.Engine
 
         private static void Add(Dictionary<string, string> list, string nodeId, string? key, string where)
         {
-            var normalized = key?.Trim().ToLowerInvariant();
-            if (normalized is null || normalized.Length != PublicKeyHexLength || !normalized.All(IsHexDigit))
-                throw Invalid($"{where}: the public key must be the node's {PublicKeyHexLength}-character hex public key (its PublicKey property, as Get-DsnPeer shows it).", nodeId);
+            if (DsnNames.NodeIdProblem(nodeId) is { } idProblem)
+                throw Invalid($"{where}: {idProblem}", nodeId);
+            if (DsnNames.PublicKeyProblem(key) is { } keyProblem)
+                throw Invalid($"{where}: {keyProblem}", nodeId);
+            var normalized = key!.Trim().ToLowerInvariant();
             if (list.TryGetValue(nodeId, out var existing) && existing != normalized)
                 throw Invalid($"{where}: '{nodeId}' is pinned to two different public keys.", nodeId);
             list[nodeId] = normalized;
@@ -90,8 +91,6 @@ namespace DistributedState.PowerShell.Engine
             var hash = line.IndexOf('#');
             return hash < 0 ? line : line.Substring(0, hash);
         }
-
-        private static bool IsHexDigit(char c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 
         private static DsnCommandException Invalid(string message, object? target) =>
             new DsnCommandException(ErrorId, DsnErrorCategory.InvalidData, message, target);

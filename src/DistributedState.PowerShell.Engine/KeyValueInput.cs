@@ -31,17 +31,16 @@ namespace DistributedState.PowerShell.Engine
             return pairs;
         }
 
-        /// <summary>Checks one key given as text.</summary>
-        /// <exception cref="DsnCommandException">DsnKeyInvalid: the key is null or empty.</exception>
+        /// <summary>Checks one key given as text, by the runtime's key rule (<see cref="DsnNames.KeyProblem"/>).</summary>
+        /// <exception cref="DsnCommandException">DsnKeyInvalid: the key is not text or breaks the rule.</exception>
         public static string ConvertKey(object? key)
         {
             var text = key is null ? null : ToText(key);
             if (text is null)
                 throw new DsnCommandException("DsnKeyInvalid", DsnErrorCategory.InvalidArgument,
-                    $"A key must be text (1 to 256 characters); a value of type {key?.GetType().FullName ?? "null"} cannot be a key.", key);
-            if (text.Length == 0)
-                throw new DsnCommandException("DsnKeyInvalid", DsnErrorCategory.InvalidArgument,
-                    "A key must not be empty (1 to 256 characters without control characters).", key);
+                    $"A key must be text; a value of type {key?.GetType().FullName ?? "null"} cannot be a key.", key);
+            if (DsnNames.KeyProblem(text) is { } problem)
+                throw new DsnCommandException("DsnKeyInvalid", DsnErrorCategory.InvalidArgument, problem, key);
             return text;
         }
 

@@ -11,6 +11,7 @@ namespace DistributedState.Internal
     {
         public const int MaxNodeIdLength = 64;
         public const int MaxKeyLength = 256;
+        private const int IdentityKeyLength = 65; // Security.IdentityKey.PublicKeyLength: this layer sits below Security
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
         /// <summary>Null when valid, otherwise what is wrong and what is allowed.</summary>
@@ -57,6 +58,15 @@ namespace DistributedState.Internal
         }
 
         /// <summary>A value's size in UTF-8 bytes (an unpaired surrogate counts as a replacement character); 0 for null.</summary>
+        /// <summary>Why the text is not a node's hex public key (an uncompressed P-256 point: 65 bytes, 130 hex characters), or null.</summary>
+        public static string? PublicKeyProblem(string? hex)
+        {
+            var text = hex?.Trim();
+            if (text is null || text.Length != 2 * IdentityKeyLength || !Hex.TryDecode(text, out _))
+                return $"A public key is the node's {2 * IdentityKeyLength}-character hex public key (its PublicKey property, as Get-DsnPeer shows it).";
+            return null;
+        }
+
         public static int ValueBytes(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
 
         private static bool IsWellFormed(string text)

@@ -30,8 +30,8 @@ namespace DistributedState
             foreach (var pinned in copy.AllowedNodes)
             {
                 Require(NameRules.NodeIdProblem(pinned.Key), nameof(DsnNodeOptions.AllowedNodes), DsnArgument.Option);
-                if (pinned.Value is null || pinned.Value.Trim().Length != 130 || !Hex.TryDecode(pinned.Value.Trim(), out _))
-                    throw new DsnArgumentException(DsnArgument.Option, $"The pinned key of '{pinned.Key}' must be the node's 130-character hex public key (DsnNode.PublicKey).", nameof(DsnNodeOptions.AllowedNodes));
+                if (NameRules.PublicKeyProblem(pinned.Value) is { } keyProblem)
+                    throw new DsnArgumentException(DsnArgument.Option, $"The pinned key of '{pinned.Key}' is not valid: {keyProblem}", nameof(DsnNodeOptions.AllowedNodes));
             }
 
             Positive(copy.MaxValueBytes, nameof(DsnNodeOptions.MaxValueBytes), 64L * 1024 * 1024);

@@ -40,8 +40,9 @@ namespace DistributedState.PowerShell.Tests.Engine
 
         [Theory]
         [InlineData("web01", "line 2: expected a NodeId and its public key")]
-        [InlineData("web01 04ab", "line 2: the public key must be the node's 130-character hex public key")]
+        [InlineData("web01 04ab", "line 2: A public key is the node's 130-character hex public key")]
         [InlineData("web01 key extra", "found 3 field(s)")]
+        [InlineData("bad/id 04ab", "line 2: The NodeId 'bad/id' contains '/'")]
         public void A_bad_allow_list_line_is_DsnAllowedNodesInvalid_naming_file_and_line(string line, string expected)
         {
             var path = WriteFile("bad.txt", "# header", line);
