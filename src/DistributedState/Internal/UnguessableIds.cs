@@ -10,6 +10,9 @@ namespace DistributedState.Internal
     /// </summary>
     internal static class UnguessableIds
     {
+        /// <summary>One generator for the process: its GetBytes is thread-safe, and creating one per id costs more than the id.</summary>
+        private static readonly RandomNumberGenerator Generator = RandomNumberGenerator.Create();
+
         [ThreadStatic] private static byte[]? t_buffer;
 
         public static uint NextUInt32() => BitConverter.ToUInt32(Fill(), 0);
@@ -19,8 +22,7 @@ namespace DistributedState.Internal
         private static byte[] Fill()
         {
             var buffer = t_buffer ??= new byte[8];
-            using (var random = RandomNumberGenerator.Create())
-                random.GetBytes(buffer);
+            Generator.GetBytes(buffer);
             return buffer;
         }
     }
