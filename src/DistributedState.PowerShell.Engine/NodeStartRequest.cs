@@ -43,9 +43,6 @@ namespace DistributedState.PowerShell.Engine
         /// <summary>Start even if no bootstrap node answers, and keep trying to join in the background.</summary>
         public bool Alone { get; set; }
 
-        /// <summary><see cref="DsnNodeOptions.LeaveOnProcessExit"/>.</summary>
-        public bool LeaveOnProcessExit { get; set; } = true;
-
         /// <summary>A <see cref="ConsoleLogging.LevelNames"/> entry, or null for no logging.</summary>
         public string? LogLevel { get; set; }
 
@@ -108,7 +105,6 @@ namespace DistributedState.PowerShell.Engine
                 NetworkKey = LoadKey(),
                 IdentityPath = IdentityPath,
                 RetryJoinInBackground = Alone,
-                LeaveOnProcessExit = LeaveOnProcessExit,
                 AdvertiseAddress = AdvertiseAddress,
             };
             if (BindAddress is not null) options.BindAddress = BindAddress;

@@ -144,12 +144,6 @@ namespace DistributedState.PowerShell
         [Parameter]
         public SwitchParameter Alone { get; set; }
 
-        /// <summary>
-        /// Keep the node's default of leaving when the process ends off: a script that ends, or a pwsh that gets
-        /// SIGTERM, then leaves its node to be detected as Failed.
-        /// </summary>
-        [Parameter]
-        public SwitchParameter NoLeaveOnExit { get; set; }
 
         /// <inheritdoc/>
         protected override string ArgumentErrorId => "DsnNodeOptionInvalid";
@@ -179,7 +173,6 @@ namespace DistributedState.PowerShell
                 IdentityPath = IdentityPath is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AllowedNodesPath = AllowedNodesPath is null ? null : GetUnresolvedProviderPathFromPSPath(AllowedNodesPath),
                 Alone = Alone,
-                LeaveOnProcessExit = !NoLeaveOnExit,
                 LogLevel = LogLevel,
                 MaxValueBytes = MaxValueBytes,
                 MaxStateBytes = MaxStateBytes,

@@ -10,7 +10,8 @@ namespace DistributedState.Events
     /// socket reads. A handler may hand every event to the pool (PowerShell's Register-ObjectEvent queues one work
     /// item per event, and while its session is idle those items block on the session, then sleep 100 ms while
     /// actions are pending), so before each event for such a subscriber (<see cref="PoolQueuingHandlers"/>) the
-    /// dispatcher waits while work items are waiting for a worker or fewer than <see cref="SpareWorkers"/> are idle: handlers' pool work then never
+    /// dispatcher waits while work items are waiting for a worker, or some workers are busy and fewer than
+    /// <see cref="SpareWorkers"/> are idle: handlers' pool work then never
     /// takes the workers the protocol needs. The wait is bounded, longer than PowerShell's 100 ms sleep, so that events
     /// still flow when the pool stays saturated with other work. Other subscribers are not paced: waiting for the pool
     /// before every event cost a busy in-process network's events a few ms each.
@@ -50,8 +51,10 @@ namespace DistributedState.Events
             ThreadPool.GetMaxThreads(out var maxWorkers, out _);
             ThreadPool.GetAvailableThreads(out var availableWorkers, out _);
             var busy = maxWorkers - availableWorkers;
+            // A pool with nobody busy cannot starve the protocol however few workers it has (a quiet 2-core process
+            // keeps two or three): only while some workers are held do fewer than SpareWorkers idle ones count.
             if (PendingWorkItems is not null && Workers is not null)
-                return PendingWorkItems() > 0 || Workers() - busy < SpareWorkers;
+                return PendingWorkItems() > 0 || (busy > 0 && Workers() - busy < SpareWorkers);
             ThreadPool.GetMinThreads(out var minWorkers, out _);
             return busy >= minWorkers;
         }
