@@ -28,7 +28,7 @@ namespace DistributedState.PowerShell.Engine
         public static IReadOnlyDictionary<string, string> FromDictionary(IDictionary table, Func<object?, object?>? unwrap = null)
         {
             if (table is null) throw new ArgumentNullException(nameof(table));
-            var list = new Dictionary<string, string>(StringComparer.Ordinal);
+            var list = new Dictionary<string, string>(DsnNames.NodeIdComparer);
             foreach (DictionaryEntry entry in table)
             {
                 var nodeId = (unwrap is null ? entry.Key : unwrap(entry.Key)) as string;
@@ -48,7 +48,7 @@ namespace DistributedState.PowerShell.Engine
         public static IReadOnlyDictionary<string, string> Load(string path)
         {
             FileArgument.EnsureNotDirectory(path, "-AllowedNodesPath", "the allow-list file (one 'NodeId PublicKey' per line)");
-            var list = new Dictionary<string, string>(StringComparer.Ordinal);
+            var list = new Dictionary<string, string>(DsnNames.NodeIdComparer);
             var lines = File.ReadAllLines(path);
             for (var i = 0; i < lines.Length; i++)
             {
@@ -68,7 +68,7 @@ namespace DistributedState.PowerShell.Engine
         /// <exception cref="DsnCommandException">DsnAllowedNodesInvalid, naming the NodeId pinned to two keys.</exception>
         public static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> first, IReadOnlyDictionary<string, string> second)
         {
-            var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+            var merged = new Dictionary<string, string>(DsnNames.NodeIdComparer);
             foreach (var pair in first.Concat(second))
                 Add(merged, pair.Key, pair.Value, $"-AllowedNodes and -AllowedNodesPath for '{pair.Key}'");
             return merged;

@@ -119,6 +119,6 @@ namespace DistributedState.PowerShell.Engine
 
         private bool IsOwnedBy(TNode node, object owner) => ReferenceEquals(_owner(node), owner);
 
-        private bool IsSameId(TNode node, string nodeId) => string.Equals(_nodeId(node), nodeId, StringComparison.OrdinalIgnoreCase);
+        private bool IsSameId(TNode node, string nodeId) => DsnNames.SameNodeId(_nodeId(node), nodeId);
     }
 }

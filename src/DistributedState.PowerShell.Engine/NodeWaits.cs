@@ -75,7 +75,7 @@ namespace DistributedState.PowerShell.Engine
             var peers = node.GetPeers();
             var now = missing.Select(id =>
             {
-                var peer = peers.FirstOrDefault(p => string.Equals(p.NodeId, id, StringComparison.Ordinal));
+                var peer = peers.FirstOrDefault(p => DsnNames.SameNodeId(p.NodeId, id));
                 return peer is null ? $"{id} is unknown" : $"{id} is {peer.Status}";
             });
             return $"Timed out after {Seconds(timeout)} waiting for {string.Join(", ", missing)} to be {status} as seen by '{node.NodeId}': {string.Join(", ", now)}.";

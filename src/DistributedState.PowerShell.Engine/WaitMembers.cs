@@ -30,7 +30,7 @@ namespace DistributedState.PowerShell.Engine
         {
             if (names is null) throw new ArgumentNullException(nameof(names));
             if (counts is null) throw new ArgumentNullException(nameof(counts));
-            var candidates = peers.Where(counts).Select(p => p.NodeId).OrderBy(id => id, StringComparer.Ordinal).ToList();
+            var candidates = peers.Where(counts).Select(p => p.NodeId).OrderBy(id => id, DsnNames.NodeIdComparer).ToList();
             var ids = new List<string>();
             var empty = new List<string>();
             foreach (var pattern in names.Select(NamePattern.Parse))
@@ -47,7 +47,7 @@ namespace DistributedState.PowerShell.Engine
             }
 
             unmatched = empty;
-            return ids.Distinct(StringComparer.Ordinal).ToList();
+            return ids.Distinct(DsnNames.NodeIdComparer).ToList();
         }
 
         /// <summary>

@@ -1,3 +1,4 @@
+using System;
 using DistributedState.Internal;
 
 namespace DistributedState
@@ -11,6 +12,16 @@ namespace DistributedState
     {
         /// <summary>Why <paramref name="nodeId"/> is not a NodeId (1–64 characters of A–Z, a–z, 0–9, '.', '_', '-'), or null.</summary>
         public static string? NodeIdProblem(string? nodeId) => NameRules.NodeIdProblem(nodeId);
+
+        /// <summary>
+        /// Compares NodeIds: two that differ only in case name the same node ("Web1" is "web1"), everywhere the network
+        /// uses NodeIds. NodeIds keep the case their node gave them for display. State keys, by contrast, are
+        /// case-sensitive.
+        /// </summary>
+        public static StringComparer NodeIdComparer => NameRules.NodeIdComparer;
+
+        /// <summary>Whether two NodeIds name the same node (see <see cref="NodeIdComparer"/>).</summary>
+        public static bool SameNodeId(string? a, string? b) => NameRules.SameNodeId(a, b);
 
         /// <summary>Why <paramref name="key"/> is not a state key (1–256 characters, no control characters, valid Unicode), or null.</summary>
         public static string? KeyProblem(string? key) => NameRules.KeyProblem(key);

@@ -179,7 +179,7 @@ namespace DistributedState
         public IReadOnlyList<DsnPeer> GetPeers()
         {
             lock (_gate)
-                return _members.All.OrderBy(m => m.NodeId, StringComparer.Ordinal).Select(ToPeer).ToList();
+                return _members.All.OrderBy(m => m.NodeId, NameRules.NodeIdComparer).Select(ToPeer).ToList();
         }
 
         /// <summary>One member.</summary>

@@ -1,4 +1,5 @@
 using System;
+using DistributedState.Internal;
 using System.Collections.Generic;
 using System.Net;
 using DistributedState.Transport;
@@ -62,7 +63,7 @@ namespace DistributedState
         /// </summary>
         public IDictionary<string, string> AllowedNodes => _allowedNodes;
 
-        private Dictionary<string, string> _allowedNodes = new Dictionary<string, string>(StringComparer.Ordinal);
+        private Dictionary<string, string> _allowedNodes = new Dictionary<string, string>(NameRules.NodeIdComparer);
 
         /// <summary>Largest value, in UTF-8 bytes. Default 1 MiB.</summary>
         public int MaxValueBytes { get; set; } = 1024 * 1024;
@@ -133,7 +134,7 @@ namespace DistributedState
         {
             var copy = (DsnNodeOptions)MemberwiseClone();
             copy._bootstrapNodes = new List<DsnEndpoint>(_bootstrapNodes);
-            copy._allowedNodes = new Dictionary<string, string>(_allowedNodes, StringComparer.Ordinal);
+            copy._allowedNodes = new Dictionary<string, string>(_allowedNodes, NameRules.NodeIdComparer);
             return copy;
         }
     }

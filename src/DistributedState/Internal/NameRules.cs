@@ -14,6 +14,16 @@ namespace DistributedState.Internal
         private const int IdentityKeyLength = 65; // Security.IdentityKey.PublicKeyLength: this layer sits below Security
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
+        /// <summary>
+        /// The one rule for NodeId equality, on the wire, in tables, in file names and in PowerShell: NodeIds are ASCII
+        /// and case-preserving, and two that differ only in case name the same node. Host names work that way, and so
+        /// do the file systems of Windows and macOS, where "Web1.identity" and "web1.identity" are one file.
+        /// </summary>
+        public static readonly StringComparer NodeIdComparer = StringComparer.OrdinalIgnoreCase;
+
+        /// <summary>Whether two NodeIds name the same node (<see cref="NodeIdComparer"/>).</summary>
+        public static bool SameNodeId(string? a, string? b) => NodeIdComparer.Equals(a, b);
+
         /// <summary>Null when valid, otherwise what is wrong and what is allowed.</summary>
         public static string? NodeIdProblem(string? nodeId)
         {
@@ -57,7 +67,6 @@ namespace DistributedState.Internal
             return null;
         }
 
-        /// <summary>A value's size in UTF-8 bytes (an unpaired surrogate counts as a replacement character); 0 for null.</summary>
         /// <summary>Why the text is not a node's hex public key (an uncompressed P-256 point: 65 bytes, 130 hex characters), or null.</summary>
         public static string? PublicKeyProblem(string? hex)
         {
@@ -67,6 +76,7 @@ namespace DistributedState.Internal
             return null;
         }
 
+        /// <summary>A value's size in UTF-8 bytes (an unpaired surrogate counts as a replacement character); 0 for null.</summary>
         public static int ValueBytes(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
 
         private static bool IsWellFormed(string text)

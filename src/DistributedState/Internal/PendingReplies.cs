@@ -7,8 +7,8 @@ namespace DistributedState.Internal
 {
     /// <summary>
     /// Requests waiting for their reply: probes, relayed probes, digests, direct messages. Each gets a fresh id that is
-    /// not 0 and not in use, and is bound to the responders allowed to answer it (a session or a NodeId, compared with
-    /// <see cref="object.Equals(object)"/>); a reply from anyone else is refused, so one peer cannot complete a request
+    /// not 0 and not in use, and is bound to the responders allowed to answer it (a session, or a NodeId compared by
+    /// <see cref="NameRules.NodeIdComparer"/>); a reply from anyone else is refused, so one peer cannot complete a request
     /// addressed to another. Each request may carry state for whoever takes the reply, and a deadline after which
     /// <see cref="Expire"/> drops it. Thread-safe with its own lock: replies arrive on session threads, deadlines and
     /// closed connections on others.
@@ -59,13 +59,16 @@ namespace DistributedState.Internal
             }
         }
 
+        private static bool IsSameResponder(object allowed, object responder) =>
+            allowed is string allowedId && responder is string responderId ? NameRules.SameNodeId(allowedId, responderId) : allowed.Equals(responder);
+
         /// <summary>Completes and removes the request if <paramref name="responder"/> may answer it; false (nothing changes) otherwise.</summary>
         public bool TryComplete(TId id, object responder, out TState state)
         {
             Request? request;
             lock (_lock)
             {
-                if (!_pending.TryGetValue(id, out request) || !request.Responders.Contains(responder))
+                if (!_pending.TryGetValue(id, out request) || !request.Responders.Any(allowed => IsSameResponder(allowed, responder)))
                 {
                     state = default!;
                     return false;

@@ -1,4 +1,5 @@
 using System;
+using DistributedState.Internal;
 using System.Collections.Generic;
 using DistributedState.Protocol;
 using DistributedState.Security;
@@ -45,7 +46,7 @@ namespace DistributedState.Membership
         public long SuspectedAt { get; private set; }
 
         /// <summary>Distinct members that suspect it: each shortens the suspicion timeout (Lifeguard).</summary>
-        public HashSet<string> Suspecters { get; } = new HashSet<string>(StringComparer.Ordinal);
+        public HashSet<string> Suspecters { get; } = new HashSet<string>(NameRules.NodeIdComparer);
 
         public DsnEndpoint EndPoint => new DsnEndpoint(Alive.Host.Length == 0 ? "127.0.0.1" : Alive.Host, Alive.Port);
 

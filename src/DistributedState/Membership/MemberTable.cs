@@ -1,4 +1,5 @@
 using System;
+using DistributedState.Internal;
 using System.Collections.Generic;
 using DistributedState.Protocol;
 using DistributedState.Security;
@@ -64,7 +65,7 @@ namespace DistributedState.Membership
     /// </summary>
     internal sealed class MemberTable
     {
-        private readonly Dictionary<string, Member> _members = new Dictionary<string, Member>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Member> _members = new Dictionary<string, Member>(NameRules.NodeIdComparer);
         private readonly IDictionary<string, string> _allowed;
 
         public MemberTable(IDictionary<string, string> allowedNodes) => _allowed = allowedNodes;

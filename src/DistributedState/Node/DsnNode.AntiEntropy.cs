@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using DistributedState.Sessions;
+using DistributedState.Dissemination;
 using DistributedState.Internal;
 using DistributedState.Membership;
 using DistributedState.Protocol;
@@ -18,8 +19,7 @@ namespace DistributedState
     {
         /// <summary>Digests waiting for their DigestDone, each bound to the session it went out on.</summary>
         private readonly PendingReplies<uint, PeerSession> _pendingDigests = new PendingReplies<uint, PeerSession>(UnguessableIds.NextUInt32);
-        private ulong _summary;
-        private long _summaryGeneration = -1;
+        private readonly ViewSummary _summary = new ViewSummary();
 
         /// <summary>Sends our digest and waits until the peer has sent everything we lacked.</summary>
         private async Task ExchangeDigestAsync(PeerSession session, CancellationToken cancellationToken)
@@ -88,7 +88,7 @@ namespace DistributedState
             lock (_gate)
             {
                 NotePreviousRun(digest.Owners);
-                var theirMembers = new Dictionary<string, MemberDigest>(StringComparer.Ordinal);
+                var theirMembers = new Dictionary<string, MemberDigest>(NameRules.NodeIdComparer);
                 foreach (var entry in digest.Members)
                     theirMembers[entry.NodeId] = entry;
                 var weLack = SendMissingMembers(session, theirMembers);
@@ -134,7 +134,7 @@ namespace DistributedState
             {
                 if (!_members.TryGet(their.NodeId, out var member))
                 {
-                    if (!_reaped.ContainsKey(their.NodeId))
+                    if (!_reaped.Contains(their.NodeId))
                         return true;
                 }
                 else if (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank > member.Rank))
@@ -149,7 +149,7 @@ namespace DistributedState
         /// <summary>Returns true when the peer holds state that we do not.</summary>
         private bool SendMissingState(PeerSession session, IReadOnlyList<OwnerDigest> theirOwners)
         {
-            var theirs = new Dictionary<string, OwnerDigest>(StringComparer.Ordinal);
+            var theirs = new Dictionary<string, OwnerDigest>(NameRules.NodeIdComparer);
             foreach (var entry in theirOwners)
                 theirs[entry.Owner] = entry;
 
@@ -158,7 +158,7 @@ namespace DistributedState
                 if (!owner.IsPublished)
                     continue;
                 var known = theirs.TryGetValue(owner.Owner, out var their);
-                if (known && their.Epoch > owner.Epoch && !owner.IsNewerRun(their.Epoch) && owner.Owner == session.PeerId)
+                if (known && their.Epoch > owner.Epoch && !owner.IsNewerRun(their.Epoch) && NameRules.SameNodeId(owner.Owner, session.PeerId))
                 {
                     // The owner runs an epoch below versions of its own that we hold (its clock is behind): it must
                     // see them to rebase above them, since versions never go backwards.
@@ -224,38 +224,7 @@ namespace DistributedState
             _pendingDigests.Fail(responder => responder == session, () => new IOException(
                 $"the peer closed the connection before sending the network's state ({session.CloseReason}); if it was the peer's choice, its log says why: an allow-list that does not admit this node, or its NodeId already in use with another key"));
 
-        /// <summary>
-        /// A 64-bit summary of this node's view (member incarnations and statuses, owner epochs and versions),
-        /// carried by probes so two peers notice cheaply that their views differ.
-        /// </summary>
-        private ulong Summary()
-        {
-            // Every change of the view pulses _changed (under this lock), so the summary is recomputed only then.
-            var generation = _changed.Generation;
-            if (generation == _summaryGeneration)
-                return _summary;
-            ulong summary = 0;
-            foreach (var member in _members.All)
-                summary ^= Mix(member.NodeId, member.Incarnation, member.Rank);
-            foreach (var owner in _owners.Values)
-            {
-                if (owner.IsPublished)
-                    summary ^= Mix(owner.Owner, owner.Epoch, owner.Version) * 31;
-            }
-
-            _summary = summary;
-            _summaryGeneration = generation;
-            return summary;
-        }
-
-        private static ulong Mix(string id, long a, long b)
-        {
-            var hash = 14695981039346656037UL;
-            foreach (var c in id)
-                hash = (hash ^ c) * 1099511628211UL;
-            hash = (hash ^ (ulong)a) * 1099511628211UL;
-            hash = (hash ^ (ulong)b) * 1099511628211UL;
-            return hash ^ (hash >> 29);
-        }
+        /// <summary>This node's <see cref="ViewSummary"/>; call under the lock (every change of the view pulses <c>_changed</c> under it).</summary>
+        private ulong Summary() => _summary.Get(_changed.Generation, _members.All, _owners.Values);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using DistributedState.Internal;
 using System.Collections.Generic;
 using System.Linq;
 using DistributedState.Sessions;
@@ -18,11 +19,11 @@ namespace DistributedState
         /// <summary>How long a node does not dial a peer that shed its connection (probes and direct messages still may).</summary>
         private const long ShedHoldOffMs = 30_000;
 
-        private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(NameRules.NodeIdComparer);
         /// <summary>Probes in flight per member (a regular probe and one after a disconnect may overlap).</summary>
-        private readonly Dictionary<string, int> _probesInFlight = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _probesInFlight = new Dictionary<string, int>(NameRules.NodeIdComparer);
 
-        private bool OverConnectionCap => _sessions.Count > _options.MaxConnections;
+        private bool OverConnectionCap => _sessions.PeerCount > _options.MaxConnections;
 
         /// <summary>Under <c>_gate</c>: true when there are more live members than this node may connect to.</summary>
         private bool BeyondFullMesh => ConnectionPolicy.BeyondFullMesh(LiveOtherMembers, _options.MaxConnections);
@@ -39,7 +40,7 @@ namespace DistributedState
             get
             {
                 lock (_gate)
-                    return _sessions.Count;
+                    return _sessions.PeerCount;
             }
         }
 
@@ -53,13 +54,10 @@ namespace DistributedState
         {
             foreach (var expired in _heldOffUntil.Where(p => now >= p.Value).Select(p => p.Key).ToList())
                 _heldOffUntil.Remove(expired);
-            var surplus = _sessions.Count - _options.MaxConnections;
+            var surplus = _sessions.PeerCount - _options.MaxConnections;
             if (surplus <= 0)
                 return;
-            var candidates = _sessions
-                .Where(p => !_probesInFlight.ContainsKey(p.Key) && p.Value.All(s => now - s.OpenedAt >= DuplicateSessionGraceMs))
-                .Select(p => p.Key)
-                .ToList();
+            var candidates = _sessions.PeersSettledFor(now, DuplicateSessionGraceMs).Where(peer => !_probesInFlight.ContainsKey(peer)).ToList();
             for (var i = 0; i < surplus && candidates.Count > 0; i++)
             {
                 var pick = _random.Next(candidates.Count);
@@ -71,10 +69,11 @@ namespace DistributedState
         /// <summary>Under <c>_gate</c>: tells the peer why, then closes every connection to it once that is sent.</summary>
         private void ShedConnectionsTo(string nodeId)
         {
-            if (!_sessions.TryGetValue(nodeId, out var list))
+            var sessions = _sessions.To(nodeId);
+            if (sessions.Count == 0)
                 return;
             var shed = MessageCodec.Encode(ShedMessage.Instance);
-            foreach (var session in list.ToList())
+            foreach (var session in sessions)
                 session.SendThenClose(shed, $"shed: this node holds more than MaxConnections ({_options.MaxConnections}) connections");
             _counters.Add("sessions.shed");
         }

@@ -20,8 +20,7 @@ namespace DistributedState
         private const int MaxPendingHandshakes = 1024;
         private const long MinHandshakeAgeToEvictMs = 250;
         private const long DuplicateSessionGraceMs = 2000;
-        private readonly Dictionary<string, List<PeerSession>> _sessions = new Dictionary<string, List<PeerSession>>(StringComparer.Ordinal);
-        private readonly Dictionary<string, Task<PeerSession>> _dialing = new Dictionary<string, Task<PeerSession>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Task<PeerSession>> _dialing = new Dictionary<string, Task<PeerSession>>(NameRules.NodeIdComparer);
         private readonly LinkedList<(CancellationTokenSource Cancel, long StartedAt)> _handshaking = new LinkedList<(CancellationTokenSource, long)>();
 
         private async Task AcceptLoopAsync(CancellationToken token)
@@ -150,14 +149,14 @@ namespace DistributedState
 
             if (!FixedTime.Equals(record.PublicKey, 0, handshake.PeerPublicKey, 0, IdentityKey.PublicKeyLength) || NameRules.NodeIdProblem(record.NodeId) is not null)
                 throw new HandshakeException("handshake.malformed", "the peer's identity statement does not match the key that authenticated it");
-            if (record.NodeId == NodeId)
+            if (NameRules.SameNodeId(record.NodeId, NodeId))
             {
                 if (Hex.Encode(record.PublicKey) == _identity.PublicKeyHex)
                     throw new HandshakeException("handshake.self", "the endpoint is this node itself");
                 throw new HandshakeException("members.rejected.identity_conflict", $"another node presents this node's own NodeId '{NodeId}' with a different identity key");
             }
 
-            if (expectedNodeId is not null && record.NodeId != expectedNodeId)
+            if (expectedNodeId is not null && !NameRules.SameNodeId(record.NodeId, expectedNodeId))
                 throw new HandshakeException("handshake.unexpected_peer", $"expected '{expectedNodeId}' at that endpoint but found '{record.NodeId}'");
 
             PeerSession session;
@@ -171,9 +170,7 @@ namespace DistributedState
 
                 session = new PeerSession(connection, handshake, record.NodeId, initiated, _limits, _counters, _logger,
                     _options.HandshakeTimeout + _options.SendTimeout, WhenThawed) { OpenedAt = MonotonicMs };
-                if (!_sessions.TryGetValue(record.NodeId, out var list))
-                    _sessions[record.NodeId] = list = new List<PeerSession>();
-                list.Add(session);
+                _sessions.Add(session);
                 ApplyMembers(record.NodeId, new MembersMessage(0, new[] { record }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>()), originate: true);
             }
 
@@ -196,7 +193,7 @@ namespace DistributedState
         {
             lock (_gate)
             {
-                var existing = PreferredSession(nodeId);
+                var existing = _sessions.Preferred(nodeId);
                 if (existing is not null)
                     return Task.FromResult(existing);
                 if (_dialing.TryGetValue(nodeId, out var pending))
@@ -235,15 +232,9 @@ namespace DistributedState
             bool lostLastSession;
             lock (_gate)
             {
-                if (_sessions.TryGetValue(session.PeerId, out var list))
-                {
-                    list.Remove(session);
-                    if (list.Count == 0)
-                        _sessions.Remove(session.PeerId);
-                }
-
+                _sessions.Remove(session);
                 FailPendingDigests(session);
-                lostLastSession = !session.WasShed && PreferredSession(session.PeerId) is null
+                lostLastSession = !session.WasShed && _sessions.Preferred(session.PeerId) is null
                     && _members.TryGet(session.PeerId, out var member) && member.Status == DsnPeerStatus.Alive;
             }
 
@@ -254,70 +245,19 @@ namespace DistributedState
                 _ = ProbeAsync(session.PeerId, afterDisconnect: true); // a vanished peer is worth checking at once
         }
 
-        /// <summary>
-        /// The session to send on. When two exist (both sides dialled at once) both ends prefer the one opened by
-        /// the smaller NodeId, and the other is closed after a grace period.
-        /// </summary>
-        private PeerSession? PreferredSession(string nodeId)
-        {
-            if (!_sessions.TryGetValue(nodeId, out var list))
-                return null;
-            var weInitiate = string.CompareOrdinal(NodeId, nodeId) < 0;
-            PeerSession? fallback = null;
-            foreach (var session in list)
-            {
-                if (!session.IsOpen)
-                    continue;
-                if (session.Initiated == weInitiate)
-                    return session;
-                fallback ??= session;
-            }
-
-            return fallback;
-        }
-
-        private void CloseDuplicateSessions()
-        {
-            var now = MonotonicMs;
-            foreach (var pair in _sessions)
-            {
-                if (pair.Value.Count < 2)
-                    continue;
-                var preferred = PreferredSession(pair.Key);
-                if (preferred is null || now - preferred.OpenedAt < DuplicateSessionGraceMs)
-                    continue;
-                foreach (var other in pair.Value)
-                {
-                    if (other != preferred)
-                        other.Close("duplicate connection");
-                }
-            }
-        }
-
-        private void CloseSessionsTo(string nodeId, string reason)
-        {
-            if (_sessions.TryGetValue(nodeId, out var list))
-            {
-                foreach (var session in list.ToList())
-                    session.Close(reason);
-            }
-        }
-
-        private List<PeerSession> AllSessions() => _sessions.Values.SelectMany(l => l).ToList();
-
         private bool HasAnyPeerSession()
         {
             lock (_gate)
-                return _sessions.Count > 0;
+                return _sessions.PeerCount > 0;
         }
 
         /// <summary>Sends to one session per connected peer (the owner's first, eager push).</summary>
         private void Broadcast(byte[] encoded, string? exceptPeer)
         {
-            foreach (var peer in _sessions.Keys)
+            foreach (var peer in _sessions.Peers)
             {
-                if (peer != exceptPeer)
-                    PreferredSession(peer)?.SendEncoded(encoded);
+                if (!NameRules.SameNodeId(peer, exceptPeer))
+                    _sessions.Preferred(peer)?.SendEncoded(encoded);
             }
         }
 
@@ -325,13 +265,13 @@ namespace DistributedState
         private void Relay(byte[] encoded, string exceptPeer)
         {
             var targets = new List<string>();
-            RelayPolicy.ChooseTargets(_sessions.Keys, exceptPeer, RelayFanout(), _random, targets);
+            RelayPolicy.ChooseTargets(_sessions.Peers, exceptPeer, RelayFanout(), _random, targets);
             foreach (var peer in targets)
-                PreferredSession(peer)?.SendEncoded(encoded);
+                _sessions.Preferred(peer)?.SendEncoded(encoded);
         }
 
         /// <summary>The relay budget of news this node originates (see <see cref="RelayPolicy.InitialBudget"/>).</summary>
-        private byte InitialRelayBudget() => RelayPolicy.InitialBudget(LiveOtherMembers, _sessions.Count);
+        private byte InitialRelayBudget() => RelayPolicy.InitialBudget(LiveOtherMembers, _sessions.PeerCount);
 
         private int RelayFanout() => RelayPolicy.Fanout(_members.Count);
     }

@@ -8,6 +8,7 @@ using DistributedState.Internal;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.Security;
+using DistributedState.Sessions;
 using DistributedState.State;
 using DistributedState.Transport;
 using DistributedState.Logging;
@@ -31,11 +32,12 @@ namespace DistributedState
         private readonly ProtocolLimits _limits;
         private readonly object _gate = new object();
         private readonly MemberTable _members;
-        private readonly Dictionary<string, OwnerState> _owners = new Dictionary<string, OwnerState>(StringComparer.Ordinal);
+        private readonly Dictionary<string, OwnerState> _owners = new Dictionary<string, OwnerState>(NameRules.NodeIdComparer);
         private readonly OwnerState _own;
         private readonly HybridClock _clock = new HybridClock();
         private readonly Counters _counters = new Counters();
         private readonly EventDispatcher _events;
+        private readonly SessionRegistry<PeerSession> _sessions;
         private readonly ChangeSignal _changed = new ChangeSignal();
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly Stopwatch _monotonic = Stopwatch.StartNew();
@@ -57,8 +59,10 @@ namespace DistributedState
             _members = new MemberTable(options.AllowedNodes);
             _identity = LoadIdentity(options);
             _own = new OwnerState(NodeId);
+            _sessions = new SessionRegistry<PeerSession>(NodeId);
             _owners[NodeId] = _own;
             _probeScheduler = new ProbeScheduler<Member>(_random);
+            _dialPlanner = new DialPlanner(NodeId);
             _suspicion = new Suspicion(options.SuspicionMultiplier, options.ProbeInterval);
             _events = new EventDispatcher(this, NodeId, options.EventQueueCapacity, _logger, _counters);
         }
@@ -75,7 +79,7 @@ namespace DistributedState
 
         private DsnPeer ToPeer(Member member) => new DsnPeer(member.NodeId, member.EndPoint, member.Status, member.LastChange,
             _owners.TryGetValue(member.NodeId, out var owner) ? owner.KeyCount : 0, member.Incarnation, member.PublicKeyHex,
-            member.NodeId == NodeId);
+            NameRules.SameNodeId(member.NodeId, NodeId));
 
         private void EnsureRunning()
         {

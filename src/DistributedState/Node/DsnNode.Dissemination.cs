@@ -143,7 +143,7 @@ namespace DistributedState
         /// </summary>
         private bool TryApplyBatches(PeerSession session, string owner, IReadOnlyList<SignedBatch> batches, long? syncFrom)
         {
-            if (owner == NodeId)
+            if (NameRules.SameNodeId(owner, NodeId))
             {
                 foreach (var batch in batches)
                     ConsiderOwnBatchFromNetwork(batch);

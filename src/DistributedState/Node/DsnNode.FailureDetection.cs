@@ -24,8 +24,8 @@ namespace DistributedState
         /// <summary>Indirect probes this node runs for others: the requester's session and probe id, for relaying the Ack.</summary>
         private readonly PendingReplies<uint, (PeerSession Requester, uint ProbeId)> _relayedProbes =
             new PendingReplies<uint, (PeerSession, uint)>(UnguessableIds.NextUInt32);
-        private readonly Dictionary<string, long> _unconnectedSince = new Dictionary<string, long>(StringComparer.Ordinal);
         private readonly ProbeScheduler<Member> _probeScheduler;
+        private readonly DialPlanner _dialPlanner;
         private readonly LocalHealth _health = new LocalHealth();
         private readonly Suspicion _suspicion;
 
@@ -62,9 +62,9 @@ namespace DistributedState
                     if (now < nextHousekeeping)
                         continue;
                     nextHousekeeping = now + 250;
-                    CloseDuplicateSessions();
+                    _sessions.CloseDuplicates(now, DuplicateSessionGraceMs);
                     ShedSurplusConnections(now);
-                    foreach (var session in AllSessions())
+                    foreach (var session in _sessions.All())
                         session.CloseIfWriteStalled();
                     ReapDeparted(now);
                     _relayedProbes.Expire(now);
@@ -100,9 +100,9 @@ namespace DistributedState
         {
             List<Member> toDial;
             lock (_gate)
-                toDial = _members.All.Where(m => m.NodeId != NodeId && m.Status == DsnPeerStatus.Alive && !_sessions.ContainsKey(m.NodeId))
+                toDial = _members.All.Where(m => !NameRules.SameNodeId(m.NodeId, NodeId) && m.Status == DsnPeerStatus.Alive && !_sessions.IsConnected(m.NodeId))
                     .OrderBy(_ => _random.Next())
-                    .Take(Math.Max(0, DialTarget() - _sessions.Count)).ToList();
+                    .Take(Math.Max(0, DialTarget() - _sessions.PeerCount)).ToList();
             foreach (var member in toDial)
                 _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
         }
@@ -119,37 +119,16 @@ namespace DistributedState
             }
         }
 
-        /// <summary>
-        /// Live members without a connection, up to the connection cap. A joiner dials everyone at once
-        /// (<see cref="ConnectToEveryone"/>), so members wait before dialling a member they learned of: one second for
-        /// the smaller NodeId of the pair, three for the larger. Dialling at once from both sides would open two
-        /// connections per pair during every join.
-        /// </summary>
+        /// <summary>Live members to dial now, by <see cref="DialPlanner"/>'s rule.</summary>
         private List<Member> MembersToDial(long now)
         {
-            var result = new List<Member>();
-            var connected = _sessions.Count;
-            var target = DialTarget();
             // Beyond the full mesh, a random subset: in member-table order every node would dial the oldest members,
             // which would shed most of them again, and each shed leaves a hole that someone dials.
             var members = BeyondFullMesh ? _members.All.OrderBy(_ => _random.Next()) : _members.All;
-            foreach (var member in members)
-            {
-                if (member.NodeId == NodeId || member.Status != DsnPeerStatus.Alive || _sessions.ContainsKey(member.NodeId))
-                {
-                    _unconnectedSince.Remove(member.NodeId);
-                    continue;
-                }
-
-                if (connected + result.Count >= target || _dialing.ContainsKey(member.NodeId) || IsHeldOff(member.NodeId, now))
-                    continue;
-                if (!_unconnectedSince.TryGetValue(member.NodeId, out var since))
-                    _unconnectedSince[member.NodeId] = since = now;
-                if (now - since > (string.CompareOrdinal(NodeId, member.NodeId) < 0 ? 1000 : 3000))
-                    result.Add(member);
-            }
-
-            return result;
+            var live = members.Where(m => m.Status == DsnPeerStatus.Alive && !NameRules.SameNodeId(m.NodeId, NodeId)).Select(m => m.NodeId);
+            var chosen = _dialPlanner.Choose(live, _sessions.IsConnected, id => _dialing.ContainsKey(id) || IsHeldOff(id, now),
+                _sessions.PeerCount, DialTarget(), now);
+            return chosen.Select(id => _members.TryGet(id, out var member) ? member : null).OfType<Member>().ToList();
         }
 
         /// <summary>The next member to probe, by <see cref="ProbeScheduler{T}"/>'s rule.</summary>
@@ -158,7 +137,7 @@ namespace DistributedState
             lock (_gate)
             {
                 var members = _members.All.ToList();
-                return _probeScheduler.TryNext(members, m => m.NodeId != NodeId && !m.IsDeparted, m => _sessions.ContainsKey(m.NodeId), BeyondFullMesh, out var target)
+                return _probeScheduler.TryNext(members, m => !NameRules.SameNodeId(m.NodeId, NodeId) && !m.IsDeparted, m => _sessions.IsConnected(m.NodeId), BeyondFullMesh, out var target)
                     ? target.NodeId
                     : null;
             }
@@ -177,13 +156,13 @@ namespace DistributedState
             Task acked;
             lock (_gate)
             {
-                if (!_members.TryGet(nodeId, out var member) || member.IsDeparted || nodeId == NodeId)
+                if (!_members.TryGet(nodeId, out var member) || member.IsDeparted || NameRules.SameNodeId(nodeId, NodeId))
                     return;
                 endpoint = member.EndPoint;
                 incarnation = member.Incarnation;
                 (probeId, acked) = _probes.Start(nodeId, nodeId);
                 _probesInFlight[nodeId] = _probesInFlight.TryGetValue(nodeId, out var inFlight) ? inFlight + 1 : 1;
-                dialled = PreferredSession(nodeId) is null;
+                dialled = _sessions.Preferred(nodeId) is null;
             }
 
             try
@@ -227,12 +206,12 @@ namespace DistributedState
 
                 lock (_gate)
                 {
-                    var helpers = _sessions.Keys.Where(p => p != nodeId && _members.TryGet(p, out var m) && m.Status == DsnPeerStatus.Alive)
+                    var helpers = _sessions.Peers.Where(p => !NameRules.SameNodeId(p, nodeId) && _members.TryGet(p, out var m) && m.Status == DsnPeerStatus.Alive)
                         .OrderBy(_ => _random.Next()).Take(IndirectProbes).ToList();
                     foreach (var helper in helpers)
                     {
                         _probes.Allow(probeId, helper);
-                        PreferredSession(helper)?.Send(new PingRequestMessage(probeId, nodeId));
+                        _sessions.Preferred(helper)?.Send(new PingRequestMessage(probeId, nodeId));
                     }
                 }
 
@@ -322,14 +301,13 @@ namespace DistributedState
             var reap = _members.All.Where(m => m.IsDeparted && m.LastChange < cutoff).ToList();
             foreach (var member in reap)
             {
-                _reaped[member.NodeId] = (Math.Max(member.Incarnation, member.Alive.Incarnation), now + (long)_options.DepartedRetention.TotalMilliseconds);
+                _reaped.Remember(member.NodeId, Math.Max(member.Incarnation, member.Alive.Incarnation), now + (long)_options.DepartedRetention.TotalMilliseconds);
                 _members.Remove(member.NodeId);
                 _owners.Remove(member.NodeId);
                 _logger.LogInformation("Forgot {Peer} and its state: departed longer than the retention period.", member.NodeId);
             }
 
-            foreach (var expired in _reaped.Where(r => r.Value.UntilMs < now).Select(r => r.Key).ToList())
-                _reaped.Remove(expired);
+            _reaped.Expire(now);
             if (reap.Count > 0)
                 _changed.Pulse();
         }
@@ -368,7 +346,7 @@ namespace DistributedState
             uint probeId;
             lock (_gate)
             {
-                if (!_members.TryGet(request.Target, out var target) || target.IsDeparted || request.Target == NodeId)
+                if (!_members.TryGet(request.Target, out var target) || target.IsDeparted || NameRules.SameNodeId(request.Target, NodeId))
                     return;
                 endpoint = target.EndPoint;
                 probeId = _relayedProbes.Start(request.Target, (session, request.ProbeId), MonotonicMs + 4 * (long)_options.ProbeTimeout.TotalMilliseconds).Id;

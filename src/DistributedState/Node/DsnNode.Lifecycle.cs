@@ -217,7 +217,7 @@ namespace DistributedState
             _frozen?.TrySetResult(true);
             List<PeerSession> sessions;
             lock (_gate)
-                sessions = AllSessions();
+                sessions = _sessions.All();
             if (graceful && previous == Running)
             {
                 // What this run wrote goes out before the leave (also a held opening), so peers keep its last state.

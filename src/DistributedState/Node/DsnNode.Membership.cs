@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using DistributedState.Internal;
 using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.State;
@@ -12,8 +13,7 @@ namespace DistributedState
     // handing news on. Everything here runs under _gate.
     public sealed partial class DsnNode
     {
-        /// <summary>Reaped members: NodeId → (incarnation, until when its old statements are ignored).</summary>
-        private readonly Dictionary<string, (long Incarnation, long UntilMs)> _reaped = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        private readonly ReapedMembers _reaped = new ReapedMembers();
 
         /// <summary>
         /// Applies a membership message. News is handed on: to every peer when this node is the first to hear it
@@ -29,13 +29,13 @@ namespace DistributedState
 
             foreach (var record in message.Alive)
             {
-                if (record.NodeId == NodeId)
+                if (NameRules.SameNodeId(record.NodeId, NodeId))
                 {
                     ConsiderAliveRecordOfSelf(record);
                     continue;
                 }
 
-                if (_reaped.TryGetValue(record.NodeId, out var reaped) && record.Incarnation <= reaped.Incarnation)
+                if (_reaped.IsStale(record.NodeId, record.Incarnation))
                     continue;
                 var update = _members.ApplyAlive(record, now, monotonic);
                 switch (update.Kind)
@@ -44,7 +44,7 @@ namespace DistributedState
                         Reject(update);
                         break;
                     case MemberUpdateKind.Joined:
-                        _reaped.Remove(record.NodeId);
+                        _reaped.Forget(record.NodeId);
                         if (!_owners.ContainsKey(record.NodeId))
                             _owners[record.NodeId] = new OwnerState(record.NodeId);
                         _logger.LogInformation("Member {Peer} joined at {EndPoint}.", record.NodeId, update.Member!.EndPoint);
@@ -74,7 +74,7 @@ namespace DistributedState
 
             foreach (var accusation in message.Accusations)
             {
-                if (accusation.NodeId == NodeId)
+                if (NameRules.SameNodeId(accusation.NodeId, NodeId))
                 {
                     // Only our current incarnation can be accused: a higher one was never announced (and an earlier
                     // run's higher incarnation reaches us as its signed alive record).
@@ -100,7 +100,7 @@ namespace DistributedState
 
             foreach (var leave in message.Leaves)
             {
-                if (leave.NodeId == NodeId)
+                if (NameRules.SameNodeId(leave.NodeId, NodeId))
                 {
                     if (leave.Incarnation >= _incarnation && leave.IsSignedBy(_members.TryGet(NodeId, out var self) ? self.Verifier : throw new InvalidOperationException()))
                         Refute(leave.Incarnation, "a leave of an earlier run of this node is circulating");
@@ -115,7 +115,7 @@ namespace DistributedState
                 else if (update.Kind == MemberUpdateKind.StatusChanged)
                 {
                     RaisePeerStatusChanged(update.Member!, update.OldStatus);
-                    CloseSessionsTo(leave.NodeId, "the peer left");
+                    _sessions.CloseTo(leave.NodeId, "the peer left");
                     leaves.Add(leave);
                 }
             }

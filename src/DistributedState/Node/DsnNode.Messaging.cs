@@ -33,7 +33,7 @@ namespace DistributedState
             EnsureRunning();
             if (data.Length > _options.MaxMessageBytes)
                 throw new DsnMessageTooLargeException(data.Length, _options.MaxMessageBytes);
-            if (nodeId == NodeId)
+            if (NameRules.SameNodeId(nodeId, NodeId))
             {
                 RaiseDataReceived(NodeId, (byte[])data.Clone());
                 return;

@@ -1,4 +1,5 @@
 using System;
+using DistributedState.Internal;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -78,7 +79,7 @@ namespace DistributedState
         {
             foreach (var owner in owners)
             {
-                if (owner.Owner == NodeId)
+                if (NameRules.SameNodeId(owner.Owner, NodeId))
                     NotePreviousRun(owner.Epoch);
             }
         }

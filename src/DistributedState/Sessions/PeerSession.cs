@@ -19,7 +19,7 @@ namespace DistributedState.Sessions
     /// reader task checks, decrypts and decodes incoming frames and hands each message to the node in order;
     /// a frame that fails any check is dropped and counted, never thrown out of the loop.
     /// </summary>
-    internal sealed class PeerSession
+    internal sealed class PeerSession : IRegisteredSession
     {
         public const long MaxQueuedBytes = 64L * 1024 * 1024;
         private const int MaxRejectedFrames = 64;

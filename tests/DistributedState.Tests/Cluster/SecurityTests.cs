@@ -46,6 +46,23 @@ namespace DistributedState.Tests.Cluster
         }
 
         [Fact]
+        public async Task A_NodeId_differing_only_in_case_is_the_same_member_so_another_key_cannot_claim_it()
+        {
+            await using var cluster = new TestCluster();
+            var a = await cluster.StartAsync("a");
+            var web = await cluster.StartAsync("Web1", a);
+            web.SetData("role", "web");
+            await Eventually.HoldsAsync(() => a.GetData("web1", "role") == "web", "a reads Web1's state as web1");
+            Assert.Equal("Web1", a.GetPeer("WEB1").NodeId); // the member keeps the case its node gave it
+
+            var lookalike = cluster.Options("WEB1", a); // a new identity presenting the same NodeId in other case
+            await Assert.ThrowsAsync<DsnJoinException>(() => DsnNode.StartAsync(lookalike));
+            Assert.Equal(web.PublicKey, a.GetPeer("web1").PublicKey);
+            Assert.Equal(2, a.GetPeers().Count);
+            Assert.True(a.GetStatistics()["members.rejected.identity_conflict"] >= 1);
+        }
+
+        [Fact]
         public async Task An_allow_list_admits_only_pinned_nodes_with_their_keys()
         {
             var directory = Path.Combine(Path.GetTempPath(), "dsn-allow-" + Guid.NewGuid().ToString("N"));

@@ -29,6 +29,19 @@ namespace DistributedState.Tests.Names
         }
 
         [Theory]
+        [InlineData("Web1", "web1", true)]
+        [InlineData("WEB-1.lan", "web-1.LAN", true)]
+        [InlineData("web1", "web2", false)]
+        [InlineData("web1", null, false)]
+        public void NodeIds_that_differ_only_in_case_name_one_node(string a, string? b, bool same)
+        {
+            Assert.Equal(same, DsnNames.SameNodeId(a, b));
+            Assert.Equal(same, DsnNames.NodeIdComparer.Equals(a, b));
+            if (same)
+                Assert.Equal(DsnNames.NodeIdComparer.GetHashCode(a), DsnNames.NodeIdComparer.GetHashCode(b!));
+        }
+
+        [Theory]
         [InlineData("web01", true)]
         [InlineData("web 01", false)]
         [InlineData("web\u001b[31m", false)]
