@@ -19,19 +19,26 @@ namespace DistributedState
         /// <summary>How long a node does not dial a peer that shed its connection (probes and direct messages still may).</summary>
         private const long ShedHoldOffMs = 30_000;
 
-        private readonly Dictionary<string, long> _heldOffUntil = new Dictionary<string, long>(NameRules.NodeIdComparer);
-        /// <summary>Probes in flight per member (a regular probe and one after a disconnect may overlap).</summary>
-        private readonly Dictionary<string, int> _probesInFlight = new Dictionary<string, int>(NameRules.NodeIdComparer);
+        private readonly HoldOffs _heldOff = new HoldOffs();
+        /// <summary>Probes in flight per member: a peer being probed is not shed.</summary>
+        private readonly RefCounts _probesInFlight = new RefCounts(NameRules.NodeIdComparer);
 
         private bool OverConnectionCap => _sessions.PeerCount > _options.MaxConnections;
 
-        /// <summary>Under <c>_gate</c>: true when there are more live members than this node may connect to.</summary>
+        /// <summary>True when there are more live members than this node may connect to.</summary>
         private bool BeyondFullMesh => ConnectionPolicy.BeyondFullMesh(LiveOtherMembers, _options.MaxConnections);
 
-        /// <summary>Under <c>_gate</c>: members that have not departed, this node excluded.</summary>
-        private int LiveOtherMembers => _members.All.Count(m => !m.IsDeparted) - 1;
+        /// <summary>Members that have not departed, this node excluded.</summary>
+        private int LiveOtherMembers
+        {
+            get
+            {
+                RequireGate();
+                return _members.All.Count(m => !m.IsDeparted) - 1;
+            }
+        }
 
-        /// <summary>Under <c>_gate</c>: how many peers this node dials up to (see <see cref="ConnectionPolicy.DialTarget"/>).</summary>
+        /// <summary>How many peers this node dials up to (see <see cref="ConnectionPolicy.DialTarget"/>).</summary>
         private int DialTarget() => ConnectionPolicy.DialTarget(LiveOtherMembers, _options.MaxConnections);
 
         /// <summary>How many peers this node holds a connection to (for tests and the benchmark harness).</summary>
@@ -45,19 +52,19 @@ namespace DistributedState
         }
 
         /// <summary>
-        /// Under <c>_gate</c>, from housekeeping: sheds random peers until at most <c>MaxConnections</c> remain. Random,
+        /// From housekeeping: sheds random peers until at most <c>MaxConnections</c> remain. Random,
         /// not newest-first, so a joiner that every full member would shed keeps about as many connections as anyone.
         /// A connection younger than the duplicate grace period (its join or digest may be under way) and a peer being
         /// probed are left alone this time.
         /// </summary>
         private void ShedSurplusConnections(long now)
         {
-            foreach (var expired in _heldOffUntil.Where(p => now >= p.Value).Select(p => p.Key).ToList())
-                _heldOffUntil.Remove(expired);
+            RequireGate();
+            _heldOff.Expire(now);
             var surplus = _sessions.PeerCount - _options.MaxConnections;
             if (surplus <= 0)
                 return;
-            var candidates = _sessions.PeersSettledFor(now, DuplicateSessionGraceMs).Where(peer => !_probesInFlight.ContainsKey(peer)).ToList();
+            var candidates = _sessions.PeersSettledFor(now, DuplicateSessionGraceMs).Where(peer => !_probesInFlight.Contains(peer)).ToList();
             for (var i = 0; i < surplus && candidates.Count > 0; i++)
             {
                 var pick = _random.Next(candidates.Count);
@@ -66,9 +73,10 @@ namespace DistributedState
             }
         }
 
-        /// <summary>Under <c>_gate</c>: tells the peer why, then closes every connection to it once that is sent.</summary>
+        /// <summary>Tells the peer why, then closes every connection to it once that is sent.</summary>
         private void ShedConnectionsTo(string nodeId)
         {
+            RequireGate();
             var sessions = _sessions.To(nodeId);
             if (sessions.Count == 0)
                 return;
@@ -82,14 +90,11 @@ namespace DistributedState
         {
             session.MarkShed();
             lock (_gate)
-                _heldOffUntil[session.PeerId] = MonotonicMs + ShedHoldOffMs;
+                _heldOff.HoldOff(session.PeerId, MonotonicMs + ShedHoldOffMs);
             _counters.Add("sessions.shed_by_peer");
             _logger.LogDebug("{Peer} shed its connection to this node: it holds more than its connection cap.", session.PeerId);
             session.Close("the peer shed the connection: it holds more than its MaxConnections");
         }
-
-        /// <summary>Under <c>_gate</c>: true while a peer that shed its connection to this node should not be dialled.</summary>
-        private bool IsHeldOff(string nodeId, long now) => _heldOffUntil.TryGetValue(nodeId, out var until) && now < until;
 
         /// <summary>
         /// After a probe: a connection the probe had to open beyond the cap served its purpose, so it goes at once
@@ -99,8 +104,7 @@ namespace DistributedState
         {
             lock (_gate)
             {
-                if (--_probesInFlight[nodeId] == 0)
-                    _probesInFlight.Remove(nodeId);
+                _probesInFlight.Release(nodeId);
                 if (dialled && OverConnectionCap)
                     ShedConnectionsTo(nodeId);
             }

@@ -69,6 +69,16 @@ namespace DistributedState
 
         private long MonotonicMs => _monotonic.ElapsedMilliseconds;
 
+        /// <summary>
+        /// Fails unless the calling thread holds <c>_gate</c>: methods that read or change members, owners or sessions
+        /// call it first, so a caller that forgot the lock fails every test that reaches it instead of racing rarely.
+        /// </summary>
+        private void RequireGate()
+        {
+            if (!Monitor.IsEntered(_gate))
+                throw new InvalidOperationException("Internal error: the node's lock must be held here.");
+        }
+
         private static IdentityKey LoadIdentity(DsnNodeOptions options)
         {
             if (!options.PersistIdentity)

@@ -126,7 +126,7 @@ namespace DistributedState
             // which would shed most of them again, and each shed leaves a hole that someone dials.
             var members = BeyondFullMesh ? _members.All.OrderBy(_ => _random.Next()) : _members.All;
             var live = members.Where(m => m.Status == DsnPeerStatus.Alive && !NameRules.SameNodeId(m.NodeId, NodeId)).Select(m => m.NodeId);
-            var chosen = _dialPlanner.Choose(live, _sessions.IsConnected, id => _dialing.ContainsKey(id) || IsHeldOff(id, now),
+            var chosen = _dialPlanner.Choose(live, _sessions.IsConnected, id => _dialing.ContainsKey(id) || _heldOff.IsHeldOff(id, now),
                 _sessions.PeerCount, DialTarget(), now);
             return chosen.Select(id => _members.TryGet(id, out var member) ? member : null).OfType<Member>().ToList();
         }
@@ -161,7 +161,7 @@ namespace DistributedState
                 endpoint = member.EndPoint;
                 incarnation = member.Incarnation;
                 (probeId, acked) = _probes.Start(nodeId, nodeId);
-                _probesInFlight[nodeId] = _probesInFlight.TryGetValue(nodeId, out var inFlight) ? inFlight + 1 : 1;
+                _probesInFlight.Add(nodeId);
                 dialled = _sessions.Preferred(nodeId) is null;
             }
 
