@@ -28,6 +28,7 @@
         'Send-DsnData'
         'Wait-DsnPeer'
         'Wait-DsnData'
+        'New-DsnSubscription'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

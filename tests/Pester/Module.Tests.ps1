@@ -13,9 +13,9 @@ Describe 'The module' {
         $info.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
     }
 
-    It 'exports exactly the eleven cmdlets' {
+    It 'exports exactly the cmdlets of the spec' {
         $names = (Get-Command -Module DistributedState).Name | Sort-Object
-        $names | Should -Be @('Get-DsnData', 'Get-DsnNode', 'Get-DsnPeer', 'New-DsnKey', 'Remove-DsnData', 'Send-DsnData',
+        $names | Should -Be @('Get-DsnData', 'Get-DsnNode', 'Get-DsnPeer', 'New-DsnKey', 'New-DsnSubscription', 'Remove-DsnData', 'Send-DsnData',
             'Set-DsnData', 'Start-DsnNode', 'Stop-DsnNode', 'Wait-DsnData', 'Wait-DsnPeer')
     }
 

@@ -12,6 +12,9 @@ namespace DistributedState.Internal
         public void Add(string name, long amount = 1) =>
             Interlocked.Add(ref _values.GetOrAdd(name, _ => new StrongBox()).Value, amount);
 
+        /// <summary>One counter's value; 0 if it was never added to.</summary>
+        public long Get(string name) => _values.TryGetValue(name, out var box) ? Interlocked.Read(ref box.Value) : 0;
+
         public Dictionary<string, long> Snapshot()
         {
             var result = new Dictionary<string, long>();

@@ -136,19 +136,28 @@ namespace DistributedState
             if (changes.Count == 0)
                 return;
             _changed.Pulse();
-            if (StateChanged is null)
+            var toNode = StateChanged is not null;
+            var toSubscriptions = HasSubscriptions;
+            if (!toNode && !toSubscriptions)
                 return; // nobody listens: spare the allocations (a busy network changes thousands of keys a second)
             foreach (var change in changes)
             {
-                var args = new DsnStateChangedEventArgs(change.Owner, change.Key, change.OldValue, change.NewValue, change.Version);
-                _events.Post(() => StateChanged, args);
+                DsnStateChangedEventArgs? args = null;
+                if (toNode)
+                    _events.Post(() => StateChanged, args = NewArgs(change));
+                if (toSubscriptions)
+                    OfferToSubscriptions(DsnEventKinds.StateChanged, change.Owner, change.Key, s => s.Offer(args ??= NewArgs(change)));
             }
+
+            static DsnStateChangedEventArgs NewArgs(StateChange change) =>
+                new DsnStateChangedEventArgs(change.Owner, change.Key, change.OldValue, change.NewValue, change.Version);
         }
 
         private void RaisePeerJoined(Member member)
         {
             var args = new DsnPeerEventArgs(ToPeer(member));
             _events.Post(() => PeerJoined, args);
+            OfferToSubscriptions(DsnEventKinds.PeerJoined, member.NodeId, null, s => s.Offer(args));
             _changed.Pulse();
         }
 
@@ -159,6 +168,7 @@ namespace DistributedState
             var args = new DsnPeerStatusEventArgs(ToPeer(member), oldStatus);
             _logger.LogInformation("Member {Peer} is now {Status} (was {Old}).", member.NodeId, member.Status, oldStatus);
             _events.Post(() => PeerStatusChanged, args);
+            OfferToSubscriptions(DsnEventKinds.PeerStatusChanged, member.NodeId, null, s => s.Offer(args));
             _changed.Pulse();
         }
 
@@ -166,6 +176,7 @@ namespace DistributedState
         {
             var args = new DsnDataReceivedEventArgs(sender, data, DateTimeOffset.UtcNow);
             _events.Post(() => DataReceived, args);
+            OfferToSubscriptions(DsnEventKinds.DataReceived, sender, null, s => s.Offer(args));
         }
 
         /// <summary>Runs a background loop, logging (not throwing) anything unexpected, until the node stops.</summary>

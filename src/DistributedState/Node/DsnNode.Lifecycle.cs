@@ -242,6 +242,7 @@ namespace DistributedState
             }
 
             await _events.CompleteAsync(fromHandler).ConfigureAwait(false);
+            await CompleteSubscriptionsAsync(fromHandler).ConfigureAwait(false);
             _identity.Dispose();
             ProcessExitLeave.Forget(this);
             Volatile.Write(ref _lifecycle, Stopped);

@@ -17,9 +17,9 @@ namespace DistributedState.PowerShell.Tests.Contract
         public void Dispose() => _metadata.Dispose();
 
         [Fact]
-        public void The_module_has_the_eleven_cmdlets_of_the_spec() =>
+        public void The_module_has_the_cmdlets_of_the_spec() =>
             Assert.Equal(
-                new[] { "Get-DsnData", "Get-DsnNode", "Get-DsnPeer", "New-DsnKey", "Remove-DsnData", "Send-DsnData", "Set-DsnData",
+                new[] { "Get-DsnData", "Get-DsnNode", "Get-DsnPeer", "New-DsnKey", "New-DsnSubscription", "Remove-DsnData", "Send-DsnData", "Set-DsnData",
                         "Start-DsnNode", "Stop-DsnNode", "Wait-DsnData", "Wait-DsnPeer" },
                 _metadata.CmdletClasses().Select(c => c.Name));
 
@@ -65,7 +65,7 @@ namespace DistributedState.PowerShell.Tests.Contract
             var wildcards = new HashSet<string>
             {
                 "Get-DsnNode -NodeId", "Stop-DsnNode -NodeId", "Get-DsnData -NodeId", "Get-DsnData -Key", "Get-DsnPeer -NodeId", "Remove-DsnData -Key",
-                "Wait-DsnData -NodeId", "Wait-DsnPeer -NodeId",
+                "Wait-DsnData -NodeId", "Wait-DsnPeer -NodeId", "New-DsnSubscription -NodeId", "New-DsnSubscription -Key",
             };
             foreach (var cmdlet in _metadata.CmdletClasses())
             foreach (var parameter in cmdlet.Parameters)
