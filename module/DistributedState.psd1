@@ -29,6 +29,14 @@
         'Wait-DsnPeer'
         'Wait-DsnData'
         'New-DsnSubscription'
+        'New-DsnTestNetwork'
+        'Split-DsnTestNetwork'
+        'Join-DsnTestNetwork'
+        'Set-DsnTestLink'
+        'Suspend-DsnTestNode'
+        'Resume-DsnTestNode'
+        'Stop-DsnTestNode'
+        'Remove-DsnTestNetwork'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -32,6 +32,10 @@ namespace DistributedState.PowerShell
         private static void InstallOwnership() => RunspaceOwner.Install();
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void StopSessionNodes() => SessionNodes.StopOwnedBy(SessionNodes.CurrentOwner, StopTimeoutPerNode);
+        private static void StopSessionNodes()
+        {
+            TestNetworks.StopOwnedBy(SessionNodes.CurrentOwner, StopTimeoutPerNode);
+            SessionNodes.StopOwnedBy(SessionNodes.CurrentOwner, StopTimeoutPerNode);
+        }
     }
 }

@@ -38,6 +38,7 @@ namespace DistributedState.PowerShell
             if (sender is Runspace runspace && (state == RunspaceState.Closed || state == RunspaceState.Broken))
             {
                 runspace.StateChanged -= OnStateChanged;
+                TestNetworks.StopOwnedBy(runspace, StopTimeoutPerNode);
                 SessionNodes.StopOwnedBy(runspace, StopTimeoutPerNode);
             }
         }

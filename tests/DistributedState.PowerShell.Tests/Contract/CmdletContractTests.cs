@@ -10,7 +10,11 @@ namespace DistributedState.PowerShell.Tests.Contract
     public sealed class CmdletContractTests : IDisposable
     {
         private static readonly string[] StateChanging =
-            { "New-DsnKey", "Start-DsnNode", "Stop-DsnNode", "Set-DsnData", "Remove-DsnData", "Send-DsnData" };
+            {
+                "New-DsnKey", "Start-DsnNode", "Stop-DsnNode", "Set-DsnData", "Remove-DsnData", "Send-DsnData",
+                "New-DsnTestNetwork", "Split-DsnTestNetwork", "Join-DsnTestNetwork", "Set-DsnTestLink", "Suspend-DsnTestNode",
+                "Resume-DsnTestNode", "Stop-DsnTestNode", "Remove-DsnTestNetwork",
+            };
 
         private readonly ModuleMetadata _metadata = new ModuleMetadata();
 
@@ -19,8 +23,13 @@ namespace DistributedState.PowerShell.Tests.Contract
         [Fact]
         public void The_module_has_the_cmdlets_of_the_spec() =>
             Assert.Equal(
-                new[] { "Get-DsnData", "Get-DsnNode", "Get-DsnPeer", "New-DsnKey", "New-DsnSubscription", "Remove-DsnData", "Send-DsnData", "Set-DsnData",
-                        "Start-DsnNode", "Stop-DsnNode", "Wait-DsnData", "Wait-DsnPeer" },
+                new[]
+                {
+                    "Get-DsnData", "Get-DsnNode", "Get-DsnPeer", "Join-DsnTestNetwork", "New-DsnKey", "New-DsnSubscription",
+                    "New-DsnTestNetwork", "Remove-DsnData", "Remove-DsnTestNetwork", "Resume-DsnTestNode", "Send-DsnData", "Set-DsnData",
+                    "Set-DsnTestLink", "Split-DsnTestNetwork", "Start-DsnNode", "Stop-DsnNode", "Stop-DsnTestNode", "Suspend-DsnTestNode",
+                    "Wait-DsnData", "Wait-DsnPeer",
+                },
                 _metadata.CmdletClasses().Select(c => c.Name));
 
         [Fact]
