@@ -43,6 +43,15 @@ namespace DistributedState.PowerShell.Engine
         /// <summary>Start even if no bootstrap node answers, and keep trying to join in the background.</summary>
         public bool Alone { get; set; }
 
+        /// <summary>Announce the node on the LAN and dial the members heard of (<see cref="DsnNodeOptions.Discovery"/>).</summary>
+        public bool Discover { get; set; }
+
+        /// <summary>The discovery multicast group; null keeps the runtime's default.</summary>
+        public IPAddress? DiscoveryGroup { get; set; }
+
+        /// <summary>The discovery UDP port; null keeps the runtime's default.</summary>
+        public int? DiscoveryPort { get; set; }
+
         /// <summary>A <see cref="ConsoleLogging.LevelNames"/> entry, or null for no logging.</summary>
         public string? LogLevel { get; set; }
 
@@ -108,6 +117,14 @@ namespace DistributedState.PowerShell.Engine
                 AdvertiseAddress = AdvertiseAddress,
             };
             if (BindAddress is not null) options.BindAddress = BindAddress;
+            if (Discover || DiscoveryGroup is not null || DiscoveryPort is not null)
+            {
+                var discovery = new DsnDiscoveryOptions();
+                if (DiscoveryGroup is not null) discovery.Group = DiscoveryGroup;
+                if (DiscoveryPort is int port) discovery.Port = port;
+                options.Discovery = discovery;
+            }
+
             foreach (var endpoint in EndpointList.Parse(Bootstrap))
                 options.BootstrapNodes.Add(endpoint);
             var fromFile = AllowedNodesPath is null ? new Dictionary<string, string>() : AllowedNodeList.Load(AllowedNodesPath);

@@ -124,6 +124,12 @@ namespace DistributedState
         public int EventQueueCapacity { get; set; } = 100_000;
 
         /// <summary>
+        /// Zero-configuration LAN discovery: announce this node and dial the members heard of on a multicast group.
+        /// Null (the default) turns it off. Works alongside <see cref="BootstrapNodes"/>.
+        /// </summary>
+        public DsnDiscoveryOptions? Discovery { get; set; }
+
+        /// <summary>
         /// The network the node runs on. Default: TCP. Tests and simulations pass a
         /// fault-injecting in-process transport here.
         /// </summary>
@@ -135,6 +141,7 @@ namespace DistributedState
             var copy = (DsnNodeOptions)MemberwiseClone();
             copy._bootstrapNodes = new List<DsnEndpoint>(_bootstrapNodes);
             copy._allowedNodes = new Dictionary<string, string>(_allowedNodes, NameRules.NodeIdComparer);
+            copy.Discovery = Discovery?.Copy();
             return copy;
         }
     }

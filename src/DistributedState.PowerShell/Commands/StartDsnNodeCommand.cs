@@ -144,6 +144,19 @@ namespace DistributedState.PowerShell
         [Parameter]
         public SwitchParameter Alone { get; set; }
 
+        /// <summary>Announce the node on the LAN by multicast and dial the members heard of, with or without -Bootstrap.</summary>
+        [Parameter]
+        public SwitchParameter Discover { get; set; }
+
+        /// <summary>The discovery multicast group (IPv4 or IPv6); implies -Discover.</summary>
+        [Parameter]
+        public IPAddress? DiscoveryGroup { get; set; }
+
+        /// <summary>The discovery UDP port; implies -Discover.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? DiscoveryPort { get; set; }
+
 
         /// <inheritdoc/>
         protected override string ArgumentErrorId => "DsnNodeOptionInvalid";
@@ -173,6 +186,9 @@ namespace DistributedState.PowerShell
                 IdentityPath = IdentityPath is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AllowedNodesPath = AllowedNodesPath is null ? null : GetUnresolvedProviderPathFromPSPath(AllowedNodesPath),
                 Alone = Alone,
+                Discover = Discover,
+                DiscoveryGroup = DiscoveryGroup,
+                DiscoveryPort = DiscoveryPort,
                 LogLevel = LogLevel,
                 MaxValueBytes = MaxValueBytes,
                 MaxStateBytes = MaxStateBytes,

@@ -46,6 +46,7 @@ namespace DistributedState
             _loops.Add(RunLoop("flush", FlushLoopAsync));
             _loops.Add(RunLoop("maintenance", MaintenanceLoopAsync));
             _flushSignal.Release();
+            StartDiscovery();
             Volatile.Write(ref _lifecycle, Running);
             if (_options.LeaveOnProcessExit)
                 ProcessExitLeave.Register(this, () => ShutdownAsync(graceful: true));
@@ -228,6 +229,7 @@ namespace DistributedState
             }
 
             _stopping.Cancel();
+            _discovery?.Dispose();
             _listener?.Dispose();
             foreach (var session in sessions)
                 session.Close("this node stopped");

@@ -50,8 +50,24 @@ namespace DistributedState
             Duration(copy.SendTimeout, nameof(DsnNodeOptions.SendTimeout));
             if (double.IsNaN(copy.SuspicionMultiplier) || copy.SuspicionMultiplier < 1 || copy.SuspicionMultiplier > 100)
                 throw new DsnArgumentException(DsnArgument.Option, $"SuspicionMultiplier must be between 1 and 100; it was {copy.SuspicionMultiplier}.", nameof(DsnNodeOptions.SuspicionMultiplier));
+            if (copy.Discovery is { } discovery)
+            {
+                if (discovery.Group is null || !IsMulticast(discovery.Group))
+                    throw new DsnArgumentException(DsnArgument.Option, $"The discovery group must be an IPv4 (224.0.0.0/4) or IPv6 (ff00::/8) multicast address; it was {discovery.Group?.ToString() ?? "null"}.", nameof(DsnDiscoveryOptions.Group));
+                if (discovery.Port < 1 || discovery.Port > 65535)
+                    throw new DsnArgumentException(DsnArgument.Option, $"The discovery port must be between 1 and 65535; it was {discovery.Port}.", nameof(DsnDiscoveryOptions.Port));
+                if (discovery.Interface is not null && discovery.Interface.AddressFamily != discovery.Group.AddressFamily)
+                    throw new DsnArgumentException(DsnArgument.Option, $"The discovery interface {discovery.Interface} and group {discovery.Group} must both be IPv4 or both IPv6.", nameof(DsnDiscoveryOptions.Interface));
+                Duration(discovery.Interval, nameof(DsnDiscoveryOptions.Interval));
+            }
+
             return copy;
         }
+
+        private static bool IsMulticast(System.Net.IPAddress address) =>
+            address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? address.IsIPv6Multicast
+                : (address.GetAddressBytes()[0] & 0xF0) == 0xE0;
 
         private static void Require(string? problem, string name, DsnArgument argument)
         {

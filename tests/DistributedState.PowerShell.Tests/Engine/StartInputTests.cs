@@ -29,6 +29,23 @@ namespace DistributedState.PowerShell.Tests.Engine
         }
 
         [Fact]
+        public void Discovery_is_off_unless_asked_for_and_a_group_or_port_implies_it()
+        {
+            Assert.Null(Request().ToOptions().Discovery);
+
+            var request = Request();
+            request.Discover = true;
+            var discovery = request.ToOptions().Discovery!;
+            Assert.Equal((DsnDiscoveryOptions.DefaultIPv4Group, 7947), (discovery.Group, discovery.Port));
+
+            request = Request();
+            request.DiscoveryGroup = IPAddress.Parse("ff05::77:46");
+            request.DiscoveryPort = 17947;
+            discovery = request.ToOptions().Discovery!;
+            Assert.Equal((IPAddress.Parse("ff05::77:46"), 17947), (discovery.Group, discovery.Port));
+        }
+
+        [Fact]
         public void The_allow_list_file_has_one_node_per_line_with_comments_and_blank_lines()
         {
             var path = WriteFile("allowed.txt", "# pinned members", "", "web01 " + KeyOfA.ToUpperInvariant(), "\tweb02\t\t" + KeyOfB + "   # the second");
