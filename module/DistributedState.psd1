@@ -29,6 +29,7 @@
         'Wait-DsnPeer'
         'Wait-DsnData'
         'New-DsnSubscription'
+        'Invoke-DsnQuery'
         'New-DsnTestNetwork'
         'Split-DsnTestNetwork'
         'Join-DsnTestNetwork'

@@ -16,7 +16,7 @@ Describe 'The module' {
     It 'exports exactly the cmdlets of the spec' {
         $names = (Get-Command -Module DistributedState).Name | Sort-Object
         $names | Should -Be @(
-            'Get-DsnData', 'Get-DsnNode', 'Get-DsnPeer', 'Join-DsnTestNetwork', 'New-DsnKey',
+            'Get-DsnData', 'Get-DsnNode', 'Get-DsnPeer', 'Invoke-DsnQuery', 'Join-DsnTestNetwork', 'New-DsnKey',
             'New-DsnSubscription', 'New-DsnTestNetwork', 'Remove-DsnData', 'Remove-DsnTestNetwork', 'Resume-DsnTestNode',
             'Send-DsnData', 'Set-DsnData', 'Set-DsnTestLink', 'Split-DsnTestNetwork', 'Start-DsnNode',
             'Stop-DsnNode', 'Stop-DsnTestNode', 'Suspend-DsnTestNode', 'Wait-DsnData', 'Wait-DsnPeer')

@@ -57,6 +57,12 @@ namespace DistributedState
                 case ShedMessage:
                     HandleShed(session);
                     break;
+                case QueryMessage query:
+                    HandleQuery(session, query);
+                    break;
+                case QueryResponseMessage response:
+                    HandleQueryResponse(session, response);
+                    break;
             }
         }
     }

@@ -14,6 +14,10 @@ namespace DistributedState.Protocol
         Direct = 9,
         DirectAck = 10,
         Shed = 11,
+
+        // Fleet queries take numbers of their own, apart from the core protocol's.
+        Query = 40,
+        QueryResponse = 41,
     }
 
     /// <summary>A protocol message; <see cref="MessageCodec"/> turns it into bytes and back.</summary>

@@ -41,6 +41,8 @@ namespace DistributedState.Protocol
                 MessageType.Direct => DirectMessage.Read(reader, limits),
                 MessageType.DirectAck => DirectAckMessage.Read(reader),
                 MessageType.Shed => ShedMessage.Instance,
+                MessageType.Query => QueryMessage.Read(reader, limits),
+                MessageType.QueryResponse => QueryResponseMessage.Read(reader, limits),
                 _ => throw new InvalidDataException($"Unknown message type {(byte)type}."),
             };
             reader.End();

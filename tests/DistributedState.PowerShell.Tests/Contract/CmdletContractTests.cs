@@ -11,7 +11,7 @@ namespace DistributedState.PowerShell.Tests.Contract
     {
         private static readonly string[] StateChanging =
             {
-                "New-DsnKey", "Start-DsnNode", "Stop-DsnNode", "Set-DsnData", "Remove-DsnData", "Send-DsnData",
+                "New-DsnKey", "Start-DsnNode", "Stop-DsnNode", "Set-DsnData", "Remove-DsnData", "Send-DsnData", "Invoke-DsnQuery",
                 "New-DsnTestNetwork", "Split-DsnTestNetwork", "Join-DsnTestNetwork", "Set-DsnTestLink", "Suspend-DsnTestNode",
                 "Resume-DsnTestNode", "Stop-DsnTestNode", "Remove-DsnTestNetwork",
             };
@@ -25,10 +25,10 @@ namespace DistributedState.PowerShell.Tests.Contract
             Assert.Equal(
                 new[]
                 {
-                    "Get-DsnData", "Get-DsnNode", "Get-DsnPeer", "Join-DsnTestNetwork", "New-DsnKey", "New-DsnSubscription",
-                    "New-DsnTestNetwork", "Remove-DsnData", "Remove-DsnTestNetwork", "Resume-DsnTestNode", "Send-DsnData", "Set-DsnData",
-                    "Set-DsnTestLink", "Split-DsnTestNetwork", "Start-DsnNode", "Stop-DsnNode", "Stop-DsnTestNode", "Suspend-DsnTestNode",
-                    "Wait-DsnData", "Wait-DsnPeer",
+                    "Get-DsnData", "Get-DsnNode", "Get-DsnPeer", "Invoke-DsnQuery", "Join-DsnTestNetwork", "New-DsnKey",
+                    "New-DsnSubscription", "New-DsnTestNetwork", "Remove-DsnData", "Remove-DsnTestNetwork", "Resume-DsnTestNode", "Send-DsnData",
+                    "Set-DsnData", "Set-DsnTestLink", "Split-DsnTestNetwork", "Start-DsnNode", "Stop-DsnNode", "Stop-DsnTestNode",
+                    "Suspend-DsnTestNode", "Wait-DsnData", "Wait-DsnPeer",
                 },
                 _metadata.CmdletClasses().Select(c => c.Name));
 
@@ -74,7 +74,7 @@ namespace DistributedState.PowerShell.Tests.Contract
             var wildcards = new HashSet<string>
             {
                 "Get-DsnNode -NodeId", "Stop-DsnNode -NodeId", "Get-DsnData -NodeId", "Get-DsnData -Key", "Get-DsnPeer -NodeId", "Remove-DsnData -Key",
-                "Wait-DsnData -NodeId", "Wait-DsnPeer -NodeId", "New-DsnSubscription -NodeId", "New-DsnSubscription -Key",
+                "Wait-DsnData -NodeId", "Wait-DsnPeer -NodeId", "New-DsnSubscription -NodeId", "New-DsnSubscription -Key", "Invoke-DsnQuery -NodeId",
             };
             foreach (var cmdlet in _metadata.CmdletClasses())
             foreach (var parameter in cmdlet.Parameters)
