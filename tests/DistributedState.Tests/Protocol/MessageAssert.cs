@@ -89,6 +89,18 @@ namespace DistributedState.Tests.Protocol
                 case ShedMessage:
                     Assert.IsType<ShedMessage>(actual);
                     break;
+                case QueryMessage e:
+                    var query = (QueryMessage)actual;
+                    Assert.Equal((e.RelayBudget, e.QueryId, e.Asker, e.DeadlineUnixMs, e.Name), (query.RelayBudget, query.QueryId, query.Asker, query.DeadlineUnixMs, query.Name));
+                    Assert.Equal(e.Targets, query.Targets);
+                    Assert.Equal(e.Payload, query.Payload);
+                    Assert.Equal(e.Signature, query.Signature);
+                    break;
+                case QueryResponseMessage e:
+                    var response = (QueryResponseMessage)actual;
+                    Assert.Equal(e.QueryId, response.QueryId);
+                    Assert.Equal(e.Payload, response.Payload);
+                    break;
                 default:
                     throw new InvalidOperationException("Unknown message type " + expected.GetType());
             }

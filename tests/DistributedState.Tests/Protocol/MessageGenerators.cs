@@ -169,6 +169,19 @@ namespace DistributedState.Tests.Protocol
 
         public static Gen<Message> DirectAck => U64.Select(id => (Message)new DirectAckMessage(id));
 
+        public static Gen<Message> Query =>
+            from budget in U8
+            from id in U64
+            from asker in NodeId
+            from deadline in I64
+            from name in Text(QueryMessage.MaxNameBytes)
+            from targets in ListOf(NodeId, 40)
+            from payload in Bytes(Limits.MaxMessageBytes)
+            from signature in Gen.Choose(0, int.MaxValue).Select(seed => RandomBytes(IdentityKey.SignatureLength, seed))
+            select (Message)new QueryMessage(budget, id, asker, deadline, name, targets, payload, signature);
+
+        public static Gen<Message> QueryResponse => Gen.Zip(U64, Bytes(Limits.MaxMessageBytes), (id, payload) => (Message)new QueryResponseMessage(id, payload));
+
         public static IReadOnlyDictionary<MessageType, Gen<Message>> ByType { get; } = new Dictionary<MessageType, Gen<Message>>
         {
             [MessageType.Ping] = Ping,
@@ -182,6 +195,8 @@ namespace DistributedState.Tests.Protocol
             [MessageType.Direct] = Direct,
             [MessageType.DirectAck] = DirectAck,
             [MessageType.Shed] = Gen.Constant((Message)ShedMessage.Instance),
+            [MessageType.Query] = Query,
+            [MessageType.QueryResponse] = QueryResponse,
         };
 
         /// <summary>Any message, every type equally likely.</summary>
