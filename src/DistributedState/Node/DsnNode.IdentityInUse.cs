@@ -49,23 +49,27 @@ namespace DistributedState
         /// </summary>
         private string? ConsiderOutbiddingRun(AliveRecord record)
         {
+            const string EarlierRun = "an earlier run of this node had a higher incarnation";
             if (_identityInUse is not null)
                 return null;
+            if (EndpointOf(record) is not { } endpoint)
+                return EarlierRun; // no process can be reached there: no evidence either way
             var verdict = _clash.Outbid(record.Run, MonotonicMs, out var verify);
             if (verify)
             {
                 // A live process there proves itself in the handshake (see RefuseOwnIdentity); an earlier run's endpoint
                 // refuses, or belongs to someone else by now.
-                var endpoint = new DsnEndpoint(record.Host, record.Port);
                 _ = Task.Run(() => CheckForOtherRunAsync(endpoint));
             }
 
-            if (Act(verdict, record, "its records outbid this node's again and again") == ClashVerdict.ThisRunStops)
+            if (Act(verdict, record, endpoint, "its records outbid this node's again and again") == ClashVerdict.ThisRunStops)
                 return null;
-            return _clash.IsKnownClash(record.Run)
-                ? $"another live process with this node's identity, at {record.Host}:{record.Port}, outbid it"
-                : "an earlier run of this node had a higher incarnation";
+            return _clash.IsKnownClash(record.Run) ? $"another live process with this node's identity, at {endpoint}, outbid it" : EarlierRun;
         }
+
+        /// <summary>The endpoint a record names, or null if none can be dialled (only a holder of this node's key could sign such a record).</summary>
+        private static DsnEndpoint? EndpointOf(AliveRecord record) =>
+            string.IsNullOrWhiteSpace(record.Host) || record.Port < 1 || record.Port > 65535 ? null : new DsnEndpoint(record.Host, record.Port);
 
         /// <summary>
         /// A handshake peer presented this node's own NodeId and key. The same run is this node itself (an endpoint
@@ -76,11 +80,13 @@ namespace DistributedState
         {
             if (record.Run.Equals(_clash.Own))
                 return new HandshakeException("handshake.self", "the endpoint is this node itself");
+            var endpoint = EndpointOf(record);
             lock (_gate)
             {
-                if (Act(_clash.ProvenAlive(record.Run, MonotonicMs), record, "it completed a handshake with this node's key") != ClashVerdict.ThisRunStops
+                if (endpoint is not null
+                    && Act(_clash.ProvenAlive(record.Run, MonotonicMs), record, endpoint, "it completed a handshake with this node's key") != ClashVerdict.ThisRunStops
                     && record.Incarnation > _incarnation && _identityInUse is null)
-                    Refute(record.Incarnation, $"another live process with this node's identity, at {record.Host}:{record.Port}, outbid it");
+                    Refute(record.Incarnation, $"another live process with this node's identity, at {endpoint}, outbid it");
             }
 
             return new HandshakeException("handshake.identity_in_use",
@@ -88,9 +94,8 @@ namespace DistributedState
         }
 
         /// <summary>Under <c>_gate</c>: acts on a verdict about another run of this identity.</summary>
-        private ClashVerdict Act(ClashVerdict verdict, AliveRecord other, string evidence)
+        private ClashVerdict Act(ClashVerdict verdict, AliveRecord other, DsnEndpoint endpoint, string evidence)
         {
-            var endpoint = new DsnEndpoint(other.Host, other.Port);
             switch (verdict)
             {
                 case ClashVerdict.ThisRunStops:

@@ -10,6 +10,9 @@ namespace DistributedState.Protocol
     /// </summary>
     internal readonly struct RunIdentity : IEquatable<RunIdentity>
     {
+        private static readonly long MinMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+        private static readonly long MaxMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
         public RunIdentity(long startedMs, ulong id)
         {
             StartedMs = startedMs;
@@ -22,7 +25,8 @@ namespace DistributedState.Protocol
         /// <summary>Random, so two runs that start in the same millisecond still differ.</summary>
         public ulong Id { get; }
 
-        public DateTimeOffset Started => DateTimeOffset.FromUnixTimeMilliseconds(StartedMs);
+        /// <summary><see cref="StartedMs"/> as a time; a value beyond what DateTimeOffset holds (only a forged record has one) is clamped.</summary>
+        public DateTimeOffset Started => DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(MinMs, Math.Min(MaxMs, StartedMs)));
 
         /// <summary>A new run starting now.</summary>
         public static RunIdentity StartingAt(DateTimeOffset now) => new RunIdentity(now.ToUnixTimeMilliseconds(), UnguessableIds.NextUInt64());

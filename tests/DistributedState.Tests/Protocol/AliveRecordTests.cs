@@ -1,3 +1,4 @@
+using System;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using Xunit;
@@ -27,6 +28,14 @@ namespace DistributedState.Tests.Protocol
         {
             using var key = IdentityKey.Create();
             Assert.NotEqual(AliveRecord.Create(key, "web01", 1, "h", 1).Run, AliveRecord.Create(key, "web01", 1, "h", 1).Run);
+        }
+
+        [Fact]
+        public void A_start_time_beyond_the_calendar_still_reads_as_a_time()
+        {
+            Assert.Equal(DateTimeOffset.MaxValue.ToUnixTimeMilliseconds(), new RunIdentity(long.MaxValue, 1).Started.ToUnixTimeMilliseconds());
+            Assert.Equal(DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), new RunIdentity(long.MinValue, 1).Started.ToUnixTimeMilliseconds());
+            Assert.Contains("run ", new RunIdentity(long.MaxValue, 1).ToString());
         }
 
         [Fact]
