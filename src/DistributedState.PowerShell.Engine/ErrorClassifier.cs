@@ -64,6 +64,10 @@ namespace DistributedState.PowerShell.Engine
                     return new DsnErrorInfo("DsnFileAccessDenied", DsnErrorCategory.PermissionDenied, ex, target);
                 case IOException _:
                     return new DsnErrorInfo("DsnFileError", DsnErrorCategory.WriteError, ex, target);
+                // ResourceExists, as DsnNodeAlreadyRunning (its in-process counterpart): the identity is already taken by
+                // another live process, and the remedy is the same: stop that one, or use another NodeId and identity.
+                case DsnIdentityInUseException inUse:
+                    return new DsnErrorInfo("DsnIdentityInUse", DsnErrorCategory.ResourceExists, ex, target ?? inUse.NodeId);
                 case DsnNodeStoppedException stopped:
                     return new DsnErrorInfo("DsnNodeStopped", DsnErrorCategory.InvalidOperation, ex, target ?? stopped.NodeId);
                 case DsnException _:

@@ -18,16 +18,22 @@ namespace DistributedState.PowerShell.Engine
         private readonly Func<TNode, string> _nodeId;
         private readonly Func<TNode, bool> _isRunning;
         private readonly Func<TNode, object> _owner;
+        private readonly Func<TNode, Exception?> _stopReason;
 
         /// <summary>Creates an empty registry.</summary>
         /// <param name="nodeId">The NodeId of a node.</param>
         /// <param name="isRunning">Whether a node still runs (a node may be stopped outside the registry, for example by $node.Dispose()).</param>
         /// <param name="owner">The session that started a node; compared by reference.</param>
-        public NodeRegistry(Func<TNode, string> nodeId, Func<TNode, bool> isRunning, Func<TNode, object> owner)
+        /// <param name="stopReason">
+        /// Why a stopped node stopped by itself (<see cref="DsnNode.StopReason"/>), or null: resolving it throws that
+        /// error, so the user reads the cause (another process uses its identity) rather than just "stopped".
+        /// </param>
+        public NodeRegistry(Func<TNode, string> nodeId, Func<TNode, bool> isRunning, Func<TNode, object> owner, Func<TNode, Exception?>? stopReason = null)
         {
             _nodeId = nodeId ?? throw new ArgumentNullException(nameof(nodeId));
             _isRunning = isRunning ?? throw new ArgumentNullException(nameof(isRunning));
             _owner = owner ?? throw new ArgumentNullException(nameof(owner));
+            _stopReason = stopReason ?? (_ => null);
         }
 
         /// <summary>Every registered node of every owner, in start order, running or not.</summary>
@@ -93,17 +99,21 @@ namespace DistributedState.PowerShell.Engine
 
         /// <summary>The given node (of any owner), or the owner's default one.</summary>
         /// <exception cref="DsnCommandException">DsnNoNodeRunning when none is given and the owner runs none; DsnNodeStopped when the given one has stopped.</exception>
+        /// <exception cref="Exception">The stop reason of the given node, or of the owner's last started one when none runs, if it stopped by itself.</exception>
         public TNode Resolve(object owner, TNode? explicitNode)
         {
             if (explicitNode is not null)
             {
                 if (!_isRunning(explicitNode))
-                    throw new DsnCommandException("DsnNodeStopped", DsnErrorCategory.InvalidOperation,
+                    throw _stopReason(explicitNode) ?? new DsnCommandException("DsnNodeStopped", DsnErrorCategory.InvalidOperation,
                         $"The node '{_nodeId(explicitNode)}' has stopped. Start it again with Start-DsnNode.", explicitNode);
                 return explicitNode;
             }
 
-            return DefaultOf(owner) ?? throw new DsnCommandException("DsnNoNodeRunning", DsnErrorCategory.ResourceUnavailable,
+            var found = DefaultOf(owner);
+            if (found is not null) return found;
+            var last = OwnedBy(owner).LastOrDefault();
+            throw (last is null ? null : _stopReason(last)) ?? new DsnCommandException("DsnNoNodeRunning", DsnErrorCategory.ResourceUnavailable,
                 "No node runs in this session. Start one with Start-DsnNode, or pass one with -Node.");
         }
 

@@ -21,7 +21,7 @@ namespace DistributedState.PowerShell.Engine
 
         /// <summary>The registry; each owner's default node is the last it started that still runs.</summary>
         public static NodeRegistry<HostedNode> Registry { get; } =
-            new NodeRegistry<HostedNode>(h => h.Node.NodeId, h => h.Node.IsRunning, h => h.Owner);
+            new NodeRegistry<HostedNode>(h => h.Node.NodeId, h => h.Node.IsRunning, h => h.Owner, h => h.Node.StopReason);
 
         /// <summary>
         /// Tells the engine how to find the session the calling thread works for. The cmdlet layer passes the current
@@ -47,6 +47,7 @@ namespace DistributedState.PowerShell.Engine
 
         /// <summary>The given node, or the current session's default one; see <see cref="NodeRegistry{TNode}.Resolve"/>.</summary>
         /// <exception cref="DsnCommandException">DsnNoNodeRunning, DsnNodeStopped.</exception>
+        /// <exception cref="DsnIdentityInUseException">The node (or the session's last one) stopped itself: another process uses its identity.</exception>
         public static DsnNode Resolve(DsnNode? node) => Resolve(CurrentOwner, node);
 
         /// <summary>The given node (whoever started it), or the session's default one.</summary>

@@ -43,13 +43,46 @@ namespace DistributedState
     }
 
     /// <summary>The node has stopped: it no longer writes, sends or waits.</summary>
-    public sealed class DsnNodeStoppedException : DsnException
+    public class DsnNodeStoppedException : DsnException
     {
         /// <summary>Creates the exception.</summary>
         public DsnNodeStoppedException(string nodeId, string message) : base(message) => NodeId = nodeId;
 
         /// <summary>The node that stopped.</summary>
         public string NodeId { get; }
+    }
+
+    /// <summary>
+    /// Another live process uses this node's identity — the same NodeId and identity key, typically because the
+    /// identity file was copied to a second machine — and it started first, so this node stopped itself (it never
+    /// sent a leave nor its writes: the network's member of that name is the other process). Both processes log the
+    /// clash; the older one keeps running. Stop one of them, or give each machine its own NodeId and identity file.
+    /// </summary>
+    public sealed class DsnIdentityInUseException : DsnNodeStoppedException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="nodeId">The NodeId both processes use.</param>
+        /// <param name="otherEndPoint">Where the other process is reachable, as its own signed alive record says.</param>
+        /// <param name="otherStarted">When the other process started this run (its clock).</param>
+        /// <param name="started">When this node started (this machine's clock).</param>
+        public DsnIdentityInUseException(string nodeId, DsnEndpoint otherEndPoint, DateTimeOffset otherStarted, DateTimeOffset started)
+            : base(nodeId, $"Another live process uses the identity of node '{nodeId}' (the same NodeId and identity key; was the identity file copied?): "
+                + $"it runs at {otherEndPoint}, started {otherStarted:yyyy-MM-dd HH:mm:ss.fff} UTC, before this node (started {started:yyyy-MM-dd HH:mm:ss.fff} UTC), "
+                + "so this node stopped. Stop one of them, or give each machine its own NodeId and identity file.")
+        {
+            OtherEndPoint = otherEndPoint;
+            OtherStarted = otherStarted;
+            Started = started;
+        }
+
+        /// <summary>The other process's advertised endpoint.</summary>
+        public DsnEndpoint OtherEndPoint { get; }
+
+        /// <summary>When the other process started its run, by its clock (UTC).</summary>
+        public DateTimeOffset OtherStarted { get; }
+
+        /// <summary>When this node started, by this machine's clock (UTC).</summary>
+        public DateTimeOffset Started { get; }
     }
 
     /// <summary>The NodeId is not a member this node knows of.</summary>

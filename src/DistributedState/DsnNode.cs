@@ -30,6 +30,10 @@ namespace DistributedState
         /// <exception cref="ArgumentException">An option is invalid; the message says what is allowed.</exception>
         /// <exception cref="DsnJoinException">No bootstrap node admitted this node.</exception>
         /// <exception cref="DsnBindException">The node cannot listen on its bind address and port.</exception>
+        /// <exception cref="DsnIdentityInUseException">
+        /// Another live process, started earlier, uses this node's identity (NodeId and identity key): found during the
+        /// join. Found later, the node stops itself with that error as <see cref="StopReason"/>.
+        /// </exception>
         public static async Task<DsnNode> StartAsync(DsnNodeOptions options, IDsnLogSink? log = null, CancellationToken cancellationToken = default)
         {
             if (options is null)

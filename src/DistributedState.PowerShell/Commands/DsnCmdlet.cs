@@ -40,7 +40,7 @@ namespace DistributedState.PowerShell
             {
                 return SessionNodes.Resolve(node);
             }
-            catch (DsnCommandException ex)
+            catch (Exception ex) when (ex is DsnCommandException || ex is DsnNodeStoppedException) // the latter: why a node stopped itself
             {
                 ThrowDsnError(ex, node);
                 throw; // ThrowTerminatingError does not return.

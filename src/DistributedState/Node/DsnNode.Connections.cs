@@ -152,7 +152,7 @@ namespace DistributedState
             if (NameRules.SameNodeId(record.NodeId, NodeId))
             {
                 if (Hex.Encode(record.PublicKey) == _identity.PublicKeyHex)
-                    throw new HandshakeException("handshake.self", "the endpoint is this node itself");
+                    throw RefuseOwnIdentity(record);
                 throw new HandshakeException("members.rejected.identity_conflict", $"another node presents this node's own NodeId '{NodeId}' with a different identity key");
             }
 

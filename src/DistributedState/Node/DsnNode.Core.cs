@@ -95,7 +95,7 @@ namespace DistributedState
         {
             var state = Volatile.Read(ref _lifecycle);
             if (state != Running && state != Starting)
-                throw new DsnNodeStoppedException(NodeId, $"The node '{NodeId}' has stopped; start a new node to write or send.");
+                throw StoppedError($"The node '{NodeId}' has stopped; start a new node to write or send.");
         }
 
         /// <summary>Applies local writes at once, raises their events, and wakes the flusher. Returns the keys changed.</summary>

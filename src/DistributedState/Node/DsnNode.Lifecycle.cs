@@ -36,7 +36,7 @@ namespace DistributedState
             _incarnation = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             lock (_gate)
             {
-                _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised.Host, _advertised.Port);
+                _selfAlive = SignSelfAlive();
                 _members.AddSelf(_selfAlive, DateTimeOffset.UtcNow);
                 HoldRunOpening();
                 _own.BeginEpoch(_clock.Next(), _clock.Next);
@@ -47,7 +47,7 @@ namespace DistributedState
             _loops.Add(RunLoop("maintenance", MaintenanceLoopAsync));
             _flushSignal.Release();
             StartDiscovery();
-            Volatile.Write(ref _lifecycle, Running);
+            Interlocked.CompareExchange(ref _lifecycle, Running, Starting); // not if it stopped itself meanwhile (identity in use)
             if (_options.LeaveOnProcessExit)
                 ProcessExitLeave.Register(this, () => ShutdownAsync(graceful: true));
             _logger.LogInformation("Node {Node} listening on {EndPoint}, advertised as {Advertised}.", NodeId, _listener.LocalEndPoint, _advertised);
@@ -60,6 +60,7 @@ namespace DistributedState
             }
 
             var attempts = await JoinAnyAsync(bootstrap, cancellationToken).ConfigureAwait(false);
+            ThrowIfIdentityInUse();
             OpenRunUnlessObserved(joined: attempts is null);
             if (attempts is null)
                 return;

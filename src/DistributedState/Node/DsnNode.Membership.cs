@@ -148,7 +148,8 @@ namespace DistributedState
 
         /// <summary>
         /// An alive record of this node came back from the network. One signed by us with a higher incarnation
-        /// is from an earlier run of this node (its clock was ahead, or it refuted often): outbid it.
+        /// is from an earlier run of this node (its clock was ahead, or it refuted often): outbid it. Unless it is
+        /// another live process with this identity (DsnNode.IdentityInUse.cs) that started first: then this node stops.
         /// </summary>
         private void ConsiderAliveRecordOfSelf(AliveRecord record)
         {
@@ -159,8 +160,8 @@ namespace DistributedState
                 return;
             }
 
-            if (record.Incarnation > _incarnation)
-                Refute(record.Incarnation, "an earlier run of this node had a higher incarnation");
+            if (record.Incarnation > _incarnation && ConsiderOutbiddingRun(record) is { } why)
+                Refute(record.Incarnation, why);
         }
 
         /// <summary>Proves this node is alive with a new, higher incarnation, and tells every peer.</summary>
@@ -169,7 +170,7 @@ namespace DistributedState
             if (System.Threading.Volatile.Read(ref _lifecycle) >= Stopping || observedIncarnation >= long.MaxValue - 1)
                 return;
             _incarnation = Math.Max(_incarnation, observedIncarnation) + 1;
-            _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised!.Host, _advertised.Port);
+            _selfAlive = SignSelfAlive();
             _members.RefreshSelf(_selfAlive, DateTimeOffset.UtcNow, MonotonicMs);
             _changed.Pulse();
             _counters.Add("members.refuted");

@@ -100,6 +100,6 @@ namespace DistributedState
             _pendingSends.Fail(responder => responder == session, () => new DsnPeerUnavailableException(session.PeerId, DsnPeerStatus.Alive,
                 "the connection closed before the acknowledgement: " + session.CloseReason));
 
-        private void FailPendingSends(string reason) => _pendingSends.FailAll(new DsnNodeStoppedException(NodeId, reason));
+        private void FailPendingSends(string reason) => _pendingSends.FailAll(StoppedError(reason));
     }
 }

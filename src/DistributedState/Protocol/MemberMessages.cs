@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 using DistributedState.Security;
@@ -6,19 +7,26 @@ namespace DistributedState.Protocol
 {
     /// <summary>
     /// A member's own statement that it is alive at an incarnation and reachable at an endpoint, signed with its
-    /// identity key. Only the member can make one, so nobody can resurrect or impersonate it.
+    /// identity key. Only the member can make one, so nobody can resurrect or impersonate it. It names the member's
+    /// current <see cref="RunIdentity"/>, so that a node can tell its own earlier runs from another live process that
+    /// holds its identity file.
     /// </summary>
     internal sealed class AliveRecord
     {
-        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 alive");
+        // v2: the run identity joined the record (protocol version 2); a v1 signature never verifies as a v2 record.
+        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v2 alive");
 
-        public AliveRecord(string nodeId, byte[] publicKey, long incarnation, string host, int port, byte[] signature)
+        /// <summary>The fewest bytes an encoded record takes (both strings empty), for list counts.</summary>
+        public const int MinEncodedBytes = 2 + IdentityKey.PublicKeyLength + 8 + 2 + 2 + 16 + IdentityKey.SignatureLength;
+
+        public AliveRecord(string nodeId, byte[] publicKey, long incarnation, string host, int port, byte[] signature, RunIdentity run = default)
         {
             NodeId = nodeId;
             PublicKey = publicKey;
             Incarnation = incarnation;
             Host = host;
             Port = port;
+            Run = run;
             Signature = signature;
         }
 
@@ -32,12 +40,16 @@ namespace DistributedState.Protocol
 
         public int Port { get; }
 
+        /// <summary>The run of the member that signed this record.</summary>
+        public RunIdentity Run { get; }
+
         public byte[] Signature { get; }
 
-        public static AliveRecord Create(IdentityKey identity, string nodeId, long incarnation, string host, int port)
+        /// <summary>Signs a record of <paramref name="run"/> (a new run when omitted: tests, and peers that only need a valid record).</summary>
+        public static AliveRecord Create(IdentityKey identity, string nodeId, long incarnation, string host, int port, RunIdentity? run = null)
         {
-            var unsigned = new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, new byte[0]);
-            return new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, identity.Sign(unsigned.SignedContent()));
+            var unsigned = new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, new byte[0], run ?? RunIdentity.StartingAt(DateTimeOffset.UtcNow));
+            return new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, identity.Sign(unsigned.SignedContent()), unsigned.Run);
         }
 
         public bool IsSignedBy(SignatureVerifier verifier) => verifier.Verify(SignedContent(), Signature);
@@ -48,17 +60,20 @@ namespace DistributedState.Protocol
             writer.Fixed(Signature);
         }
 
-        public static AliveRecord Read(WireReader reader) => new AliveRecord(
-            reader.ShortString(ProtocolLimits.MaxNodeIdBytes),
-            reader.Fixed(IdentityKey.PublicKeyLength),
-            reader.I64(),
-            reader.ShortString(ProtocolLimits.MaxHostBytes),
-            reader.U16(),
-            reader.Fixed(IdentityKey.SignatureLength));
+        public static AliveRecord Read(WireReader reader)
+        {
+            var nodeId = reader.ShortString(ProtocolLimits.MaxNodeIdBytes);
+            var publicKey = reader.Fixed(IdentityKey.PublicKeyLength);
+            var incarnation = reader.I64();
+            var host = reader.ShortString(ProtocolLimits.MaxHostBytes);
+            var port = reader.U16();
+            var run = new RunIdentity(reader.I64(), reader.U64());
+            return new AliveRecord(nodeId, publicKey, incarnation, host, port, reader.Fixed(IdentityKey.SignatureLength), run);
+        }
 
         private byte[] SignedContent()
         {
-            var writer = new WireWriter(128);
+            var writer = new WireWriter(160);
             writer.Fixed(Label);
             WriteUnsigned(writer);
             return writer.ToArray();
@@ -71,6 +86,8 @@ namespace DistributedState.Protocol
             writer.I64(Incarnation);
             writer.ShortString(Host);
             writer.U16((ushort)Port);
+            writer.I64(Run.StartedMs);
+            writer.U64(Run.Id);
         }
     }
 
@@ -209,7 +226,7 @@ namespace DistributedState.Protocol
         {
             var budget = reader.U8();
             var alive = new List<AliveRecord>();
-            for (var i = reader.Count(140); i > 0; i--)
+            for (var i = reader.Count(AliveRecord.MinEncodedBytes); i > 0; i--)
                 alive.Add(AliveRecord.Read(reader));
             var accusations = new List<Accusation>();
             for (var i = reader.Count(13); i > 0; i--)

@@ -24,7 +24,7 @@ namespace DistributedState.Sessions
     /// </summary>
     internal static class Handshake
     {
-        public const byte ProtocolVersion = 1;
+        public const byte ProtocolVersion = 2; // 2: alive records carry the run identity
         private const int NonceLength = 32;
         private const int HelloLength = 4 + 1 + NonceLength + FrameCipher.TagLength;
         private const int MaxHandshakeFrame = 4096;

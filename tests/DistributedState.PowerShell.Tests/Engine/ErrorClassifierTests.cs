@@ -27,6 +27,8 @@ namespace DistributedState.PowerShell.Tests.Engine
             { new UnauthorizedAccessException("x"), "DsnFileAccessDenied", DsnErrorCategory.PermissionDenied },
             { new IOException("x"), "DsnFileError", DsnErrorCategory.WriteError },
             { new DsnNodeStoppedException("web01", "stopped"), "DsnNodeStopped", DsnErrorCategory.InvalidOperation },
+            // A stopped node too, but one that says why: another live process holds its identity.
+            { new DsnIdentityInUseException("web01", new DsnEndpoint("10.0.0.2", 7946), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow), "DsnIdentityInUse", DsnErrorCategory.ResourceExists },
             // By type, not by accident: an unrelated InvalidOperationException is not a stopped node.
             { new InvalidOperationException("a bug"), "DsnUnexpectedError", DsnErrorCategory.NotSpecified },
             { new DsnException("other"), "DsnError", DsnErrorCategory.NotSpecified },

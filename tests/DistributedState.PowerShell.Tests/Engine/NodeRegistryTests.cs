@@ -22,9 +22,11 @@ namespace DistributedState.PowerShell.Tests.Engine
             public object Owner { get; }
 
             public bool Running { get; set; } = true;
+
+            public System.Exception? StopReason { get; set; }
         }
 
-        private readonly NodeRegistry<FakeNode> _registry = new NodeRegistry<FakeNode>(n => n.Id, n => n.Running, n => n.Owner);
+        private readonly NodeRegistry<FakeNode> _registry = new NodeRegistry<FakeNode>(n => n.Id, n => n.Running, n => n.Owner, n => n.StopReason);
 
         [Fact]
         public void With_no_node_there_is_no_default_and_resolving_fails_with_DsnNoNodeRunning()
@@ -80,6 +82,23 @@ namespace DistributedState.PowerShell.Tests.Engine
             var ex = Assert.Throws<DsnCommandException>(() => _registry.Resolve(Main, a));
             Assert.Equal("DsnNodeStopped", ex.ErrorId);
             Assert.Equal(DsnErrorCategory.InvalidOperation, ex.Category);
+        }
+
+        [Fact]
+        public void A_node_that_stopped_by_itself_resolves_to_the_reason_given_or_as_the_last_default()
+        {
+            var older = new FakeNode("a");
+            var self = new FakeNode("b");
+            _registry.Add(older);
+            _registry.Add(self);
+            var reason = new DsnNodeStoppedException("b", "why");
+            self.Running = false;
+            self.StopReason = reason;
+            Assert.Same(reason, Assert.Throws<DsnNodeStoppedException>(() => _registry.Resolve(Main, self)));
+            Assert.Same(older, _registry.Resolve(Main, null)); // another node still runs: it is the default
+            older.Running = false;
+            Assert.Same(reason, Assert.Throws<DsnNodeStoppedException>(() => _registry.Resolve(Main, null)));
+            Assert.Equal("DsnNoNodeRunning", Assert.Throws<DsnCommandException>(() => _registry.Resolve(Other, null)).ErrorId);
         }
 
         [Fact]

@@ -77,6 +77,41 @@ namespace DistributedState.PowerShell.Tests.Hosting
         }
 
         [Fact]
+        public async Task A_hosted_node_whose_identity_an_older_process_uses_stops_and_says_so_with_DsnIdentityInUse()
+        {
+            // The older process: the same NodeId and identity file, started outside this module (another machine).
+            var request = Request("ps-twin");
+            await using var older = await DsnNode.StartAsync(new DsnNodeOptions
+            {
+                NodeId = "ps-twin",
+                Port = 0,
+                BindAddress = IPAddress.Loopback,
+                NetworkKey = DsnNetworkKey.Parse(_key),
+                IdentityPath = request.IdentityPath,
+            });
+
+            // Joining through it, the hosted one fails to start.
+            request.Bootstrap.Add("127.0.0.1:" + older.LocalEndPoint.Port);
+            var failed = await Assert.ThrowsAsync<DsnIdentityInUseException>(() => SessionNodes.StartAsync(SessionNodes.ProcessOwner, request, CancellationToken.None));
+            Assert.Equal("DsnIdentityInUse", ErrorClassifier.Classify(failed, null, "DsnNodeOptionInvalid").ErrorId);
+            Assert.Empty(SessionNodes.Nodes);
+
+            // Started alone, it runs until the two meet; then it stops itself and the session shows why.
+            var hosted = await Start("ps-twin");
+            await Assert.ThrowsAsync<DsnJoinException>(() => older.JoinAsync(new[] { new DsnEndpoint("127.0.0.1", hosted.LocalEndPoint.Port) }));
+            var deadline = DateTime.UtcNow + Timeout;
+            while (hosted.IsRunning && DateTime.UtcNow < deadline) await Task.Delay(5);
+            Assert.False(hosted.IsRunning);
+            Assert.True(older.IsRunning);
+            Assert.IsType<DsnIdentityInUseException>(hosted.StopReason);
+            Assert.Same(hosted, SessionNodes.Nodes.Single()); // Get-DsnNode lists it, stopped
+            var error = Assert.Throws<DsnIdentityInUseException>(() => SessionNodes.Resolve(null));
+            Assert.Equal(older.AdvertisedEndPoint, error.OtherEndPoint);
+            Assert.Equal(("DsnIdentityInUse", DsnErrorCategory.ResourceExists), (ErrorClassifier.Classify(error, null, "x").ErrorId, ErrorClassifier.Classify(error, null, "x").Category));
+            Assert.Throws<DsnIdentityInUseException>(() => SessionNodes.Resolve(hosted));
+        }
+
+        [Fact]
         public async Task A_second_node_with_a_running_NodeId_is_refused_before_it_binds()
         {
             await Start("ps-e");

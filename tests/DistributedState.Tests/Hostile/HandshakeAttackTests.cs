@@ -99,10 +99,10 @@ namespace DistributedState.Tests.Hostile
             var a = await cluster.StartAsync("a");
             var port = a.LocalEndPoint.Port;
 
-            // A hello that authenticates with the right key but speaks protocol version 2.
+            // A hello that authenticates with the right key but speaks the next protocol version.
             var hello = new byte[53];
             Encoding.ASCII.GetBytes("DSN1").CopyTo(hello, 0);
-            hello[4] = 2;
+            hello[4] = Handshake.ProtocolVersion + 1;
             RandomNumberGenerator.Fill(hello.AsSpan(5, 32));
             using (var mac = new HMACSHA256(Hkdf.DeriveKey(cluster.Key.Bytes, Array.Empty<byte>(), "dsn/v1 hello", 32)))
                 Buffer.BlockCopy(mac.ComputeHash(hello, 0, 37), 0, hello, 37, 16);

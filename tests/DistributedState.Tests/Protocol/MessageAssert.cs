@@ -113,6 +113,7 @@ namespace DistributedState.Tests.Protocol
             Assert.Equal(x.Incarnation, y.Incarnation);
             Assert.Equal(x.Host, y.Host);
             Assert.Equal(x.Port, y.Port);
+            Assert.Equal(x.Run, y.Run);
             Assert.Equal(x.Signature, y.Signature);
         }
 

@@ -86,8 +86,10 @@ namespace DistributedState.Tests.Protocol
             from incarnation in I64
             from host in Text(ProtocolLimits.MaxHostBytes)
             from port in Gen.Choose(0, 65535)
+            from runStarted in I64
+            from runId in U64
             from signature in Gen.Choose(0, int.MaxValue).Select(seed => RandomBytes(IdentityKey.SignatureLength, seed))
-            select new AliveRecord(id, key, incarnation, host, port, signature);
+            select new AliveRecord(id, key, incarnation, host, port, signature, new RunIdentity(runStarted, runId));
 
         public static Gen<Accusation> Accusation =>
             from kind in Gen.Elements(AccusationKind.Suspect, AccusationKind.Failed)

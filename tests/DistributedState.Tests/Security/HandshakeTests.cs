@@ -188,7 +188,8 @@ namespace DistributedState.Tests.Security
             { "truncated", "handshake.malformed" },
             { "one byte too long", "handshake.malformed" },
             { "wrong magic", "handshake.malformed" },
-            { "version 2", "handshake.version" },
+            { "next version", "handshake.version" },
+            { "previous version", "handshake.version" },
             { "version 0", "handshake.version" },
             { "zero tag", "handshake.bad_key" },
             { "flipped nonce", "handshake.bad_key" },
@@ -209,7 +210,8 @@ namespace DistributedState.Tests.Security
                     var magic = Hello(_key);
                     magic[3] = (byte)'2';
                     return magic;
-                case "version 2": return Hello(_key, 2);
+                case "next version": return Hello(_key, Handshake.ProtocolVersion + 1);
+                case "previous version": return Hello(_key, Handshake.ProtocolVersion - 1);
                 case "version 0": return Hello(_key, 0);
                 case "zero tag":
                     Array.Clear(good, 37, 16);
