@@ -11,6 +11,7 @@ namespace DistributedState.Protocol
     internal sealed class AliveRecord
     {
         private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 alive");
+        private object? _verifiedBy;
 
         public AliveRecord(string nodeId, byte[] publicKey, long incarnation, string host, int port, byte[] signature)
         {
@@ -40,7 +41,8 @@ namespace DistributedState.Protocol
             return new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, identity.Sign(unsigned.SignedContent()));
         }
 
-        public bool IsSignedBy(SignatureVerifier verifier) => verifier.Verify(SignedContent(), Signature);
+        /// <summary>Checks the signature; once accepted by a key, asking again with that key costs nothing.</summary>
+        public bool IsSignedBy(SignatureVerifier verifier) => verifier.VerifyOnce(ref _verifiedBy, SignedContent, Signature);
 
         public void Write(WireWriter writer)
         {
@@ -78,6 +80,7 @@ namespace DistributedState.Protocol
     internal sealed class LeaveRecord
     {
         private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 leave");
+        private object? _verifiedBy;
 
         public LeaveRecord(string nodeId, long incarnation, byte[] signature)
         {
@@ -98,7 +101,8 @@ namespace DistributedState.Protocol
             return new LeaveRecord(nodeId, incarnation, identity.Sign(unsigned.SignedContent()));
         }
 
-        public bool IsSignedBy(SignatureVerifier verifier) => verifier.Verify(SignedContent(), Signature);
+        /// <summary>Checks the signature; once accepted by a key, asking again with that key costs nothing.</summary>
+        public bool IsSignedBy(SignatureVerifier verifier) => verifier.VerifyOnce(ref _verifiedBy, SignedContent, Signature);
 
         public void Write(WireWriter writer)
         {
