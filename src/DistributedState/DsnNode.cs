@@ -196,8 +196,17 @@ namespace DistributedState
                 return _members.TryGet(nodeId, out var member) ? ToPeer(member) : throw new DsnNodeNotFoundException(nodeId);
         }
 
-        /// <summary>Counters of traffic and of everything rejected.</summary>
-        public DsnNodeStatistics GetStatistics() => new DsnNodeStatistics(_counters.Snapshot());
+        /// <summary>
+        /// Counters of traffic and of everything rejected, and two gauges: <c>sessions.queued_bytes</c> (bytes waiting
+        /// to be sent now, over all connections) and <c>sessions.queued_bytes.peak</c> (the most there ever were).
+        /// </summary>
+        public DsnNodeStatistics GetStatistics()
+        {
+            var counters = _counters.Snapshot();
+            counters["sessions.queued_bytes"] = _sendBudget.Queued;
+            counters["sessions.queued_bytes.peak"] = _sendBudget.Peak;
+            return new DsnNodeStatistics(counters);
+        }
 
         /// <summary>
         /// Waits until a member is known with the given status; returns it. Use instead of sleeping in scripts and tests.

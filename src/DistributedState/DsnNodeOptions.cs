@@ -74,6 +74,32 @@ namespace DistributedState
         /// <summary>Largest direct message, in bytes. Default 1 MiB.</summary>
         public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
+        /// <summary>
+        /// The most members a node keeps in its member table, itself and departed members not yet forgotten included.
+        /// Beyond it, news of further members is refused (counted as <c>members.rejected.too_many</c>, logged at most
+        /// every 10 s) and so are their connections, until departed members are forgotten after
+        /// <see cref="DepartedRetention"/>. It bounds what one member can make every node hold by gossiping made-up
+        /// members. Default 10,000.
+        /// </summary>
+        public int MaxMembers { get; set; } = 10_000;
+
+        /// <summary>
+        /// The most members whose state a node holds. Beyond it, the first state batch of a further owner is refused
+        /// (<c>batches.rejected.too_many_owners</c>, logged at most every 10 s). Together with <see cref="MaxStateBytes"/>
+        /// it bounds the state a node holds: <c>MaxOwners × MaxStateBytes</c>. Set it to the number of members that
+        /// write state, with room to grow, to tighten that bound. Default 10,000.
+        /// </summary>
+        public int MaxOwners { get; set; } = 10_000;
+
+        /// <summary>
+        /// The most bytes a node queues for sending, over all its connections together. Each connection may also hold
+        /// at most 64 MiB. When the queues hold this much, a connection whose queue would exceed an equal share of it
+        /// (this cap over the open connections) is closed as a slow reader (<c>sessions.closed.node_queue_full</c>),
+        /// while the others are still served; so however many peers stop reading, queued bytes stay below twice this
+        /// cap. Default 256 MiB.
+        /// </summary>
+        public long MaxSendQueueBytes { get; set; } = 256L * 1024 * 1024;
+
         /// <summary>How long a failed or departed member's last state stays readable. Default 1 hour.</summary>
         public TimeSpan DepartedRetention { get; set; } = TimeSpan.FromHours(1);
 
@@ -91,7 +117,10 @@ namespace DistributedState
 
         /// <summary>
         /// The least time between two anti-entropy exchanges (digest and repair) with one peer. They run on every new
-        /// connection, when a push reveals a gap, and when probe summaries show that two views differ. Default 500 ms.
+        /// connection, when a push reveals a gap, and when probe summaries show that two views differ. A node also
+        /// answers the digests of one connection at most once per this interval, after a burst of three; digests beyond
+        /// that are dropped and counted (<c>digests.rejected.rate_limited</c>), since each answer may carry the whole
+        /// state. Default 500 ms.
         /// </summary>
         public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

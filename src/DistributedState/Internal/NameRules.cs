@@ -30,11 +30,11 @@ namespace DistributedState.Internal
             if (string.IsNullOrEmpty(nodeId))
                 return "A NodeId is required: 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'.";
             if (nodeId!.Length > MaxNodeIdLength)
-                return $"The NodeId '{nodeId.Substring(0, 20)}…' has {nodeId.Length} characters; a NodeId is 1 to {MaxNodeIdLength} characters of A-Z, a-z, 0-9, '.', '_' and '-'.";
+                return $"The NodeId '{Sanitize(nodeId.Substring(0, 20))}…' has {nodeId.Length} characters; a NodeId is 1 to {MaxNodeIdLength} characters of A-Z, a-z, 0-9, '.', '_' and '-'.";
             foreach (var c in nodeId)
             {
                 if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
-                    return $"The NodeId '{nodeId}' contains '{Printable(c)}'; only A-Z, a-z, 0-9, '.', '_' and '-' are allowed.";
+                    return $"The NodeId '{Sanitize(nodeId)}' contains '{Printable(c)}'; only A-Z, a-z, 0-9, '.', '_' and '-' are allowed.";
             }
 
             return null;
@@ -100,7 +100,11 @@ namespace DistributedState.Internal
 
         private static string Printable(char c) => char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : c.ToString();
 
-        private static string Sanitize(string text)
+        /// <summary>
+        /// Text from the network made safe to show: control characters (a newline, an ANSI escape) become '?', and
+        /// only the first 40 characters are kept.
+        /// </summary>
+        public static string Sanitize(string text)
         {
             var builder = new StringBuilder();
             foreach (var c in text.Length > 40 ? text.Substring(0, 40) : text)

@@ -82,6 +82,8 @@ namespace DistributedState
         /// <summary>Sends the peer every membership statement and batch it lacks, then (if asked) our own digest.</summary>
         private void HandleDigest(PeerSession session, DigestMessage digest)
         {
+            if (!AnswersDigestNow(session))
+                return;
             // Writes made before the peer asked are part of the state it is asking for (a joiner holds the current
             // state when its start returns), even if the flush loop has not signed them yet.
             FlushPendingWrites();

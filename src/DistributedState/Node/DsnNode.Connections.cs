@@ -147,8 +147,17 @@ namespace DistributedState
                 throw new HandshakeException("handshake.malformed", "the peer's identity statement is malformed: " + error.Message);
             }
 
-            if (!FixedTime.Equals(record.PublicKey, 0, handshake.PeerPublicKey, 0, IdentityKey.PublicKeyLength) || NameRules.NodeIdProblem(record.NodeId) is not null)
+            if (!FixedTime.Equals(record.PublicKey, 0, handshake.PeerPublicKey, 0, IdentityKey.PublicKeyLength))
                 throw new HandshakeException("handshake.malformed", "the peer's identity statement does not match the key that authenticated it");
+            // The same rules as for every alive record gossip brings: the NodeId, the endpoint, then the signature.
+            if (AliveRecordRules.Problem(record, connection.RemoteAddress) is { } recordProblem)
+                throw new HandshakeException(recordProblem.Counter, recordProblem.Reason);
+            using (var verifier = SignatureVerifier.For(record.PublicKey))
+            {
+                if (!record.IsSignedBy(verifier))
+                    throw new HandshakeException("handshake.bad_signature", "the peer's identity statement is not signed by its key");
+            }
+
             if (NameRules.SameNodeId(record.NodeId, NodeId))
             {
                 if (Hex.Encode(record.PublicKey) == _identity.PublicKeyHex)
@@ -165,11 +174,13 @@ namespace DistributedState
                 var problem = _members.AdmissionProblem(record.NodeId, record.PublicKey, out var counter);
                 if (problem is not null)
                     throw new HandshakeException(counter, problem);
+                if (MemberCapProblem(record.NodeId) is { } full)
+                    throw new HandshakeException("members.rejected.too_many", full);
                 if (Volatile.Read(ref _lifecycle) >= Stopping)
                     throw new HandshakeException("handshake.stopping", "this node is stopping");
 
                 session = new PeerSession(connection, handshake, record.NodeId, initiated, _limits, _counters, _logger,
-                    _options.HandshakeTimeout + _options.SendTimeout, WhenThawed) { OpenedAt = MonotonicMs };
+                    _options.HandshakeTimeout + _options.SendTimeout, WhenThawed, _sendBudget, _options.AntiEntropyInterval) { OpenedAt = MonotonicMs };
                 _sessions.Add(session);
                 ApplyMembers(record.NodeId, new MembersMessage(0, new[] { record }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>()), originate: true);
             }

@@ -38,6 +38,7 @@ namespace DistributedState
         private readonly Counters _counters = new Counters();
         private readonly EventDispatcher _events;
         private readonly SessionRegistry<PeerSession> _sessions;
+        private readonly SendBudget _sendBudget;
         private readonly ChangeSignal _changed = new ChangeSignal();
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly Stopwatch _monotonic = Stopwatch.StartNew();
@@ -60,6 +61,8 @@ namespace DistributedState
             _identity = LoadIdentity(options);
             _own = new OwnerState(NodeId);
             _sessions = new SessionRegistry<PeerSession>(NodeId);
+            _sendBudget = new SendBudget(options.MaxSendQueueBytes, PeerSession.MaxQueuedBytes);
+            _batchSignatures = new SignatureCache(BatchSignatureCacheSize, _counters, "batches.signatures");
             _owners[NodeId] = _own;
             _probeScheduler = new ProbeScheduler<Member>(_random);
             _dialPlanner = new DialPlanner(NodeId);

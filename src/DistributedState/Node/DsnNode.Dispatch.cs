@@ -33,8 +33,7 @@ namespace DistributedState
                     HandlePingRequest(session, request);
                     break;
                 case MembersMessage members:
-                    lock (_gate)
-                        ApplyMembers(session.PeerId, members, originate: false);
+                    HandleMembers(session, members);
                     break;
                 case PushMessage push:
                     HandlePush(session, push);

@@ -146,7 +146,14 @@ namespace DistributedState
             if (NameRules.SameNodeId(owner, NodeId))
             {
                 foreach (var batch in batches)
-                    ConsiderOwnBatchFromNetwork(batch);
+                {
+                    if (!ConsiderOwnBatchFromNetwork(batch))
+                    {
+                        StrikeBadSignature(session, "a state batch of this node's own NodeId");
+                        break;
+                    }
+                }
+
                 return false;
             }
 
@@ -160,6 +167,8 @@ namespace DistributedState
                     return false;
                 }
 
+                if (RefusedByOwnerCap(state))
+                    return false;
                 if (syncFrom is null)
                 {
                     var fit = state.Classify(batches[0]);
@@ -181,10 +190,11 @@ namespace DistributedState
 
             foreach (var batch in batches)
             {
-                if (!batch.IsSignedBy(verifier))
+                if (!batch.IsSignedBy(verifier, _batchSignatures))
                 {
                     _counters.Add("batches.rejected.bad_signature");
                     _logger.LogWarning("Dropped a state batch for {Owner} relayed by {Peer}: its signature is not the owner's.", owner, session.PeerId);
+                    StrikeBadSignature(session, "a state batch");
                     return false;
                 }
 
@@ -234,19 +244,19 @@ namespace DistributedState
         /// <summary>
         /// A batch of this node's own state came back from the network. If an earlier run of this node wrote
         /// versions at or above this run's epoch (its clock was behind), start a new epoch above them, so this
-        /// run's writes win and versions never go backwards.
+        /// run's writes win and versions never go backwards. Returns false when the batch is a forgery.
         /// </summary>
-        private void ConsiderOwnBatchFromNetwork(SignedBatch batch)
+        private bool ConsiderOwnBatchFromNetwork(SignedBatch batch)
         {
             lock (_gate)
             {
                 NotePreviousRun(batch.Epoch);
                 if (batch.Epoch == _own.Epoch || batch.Version < _own.Epoch)
-                    return;
-                if (!_members.TryGet(NodeId, out var self) || !batch.IsSignedBy(self.Verifier))
+                    return true;
+                if (!_members.TryGet(NodeId, out var self) || !batch.IsSignedBy(self.Verifier, _batchSignatures))
                 {
                     _counters.Add("batches.rejected.bad_signature");
-                    return;
+                    return false;
                 }
 
                 _clock.Observe(batch.Version);
@@ -256,6 +266,7 @@ namespace DistributedState
             }
 
             _flushSignal.Release();
+            return true;
         }
     }
 }

@@ -26,6 +26,7 @@ namespace DistributedState
             new PendingReplies<uint, (PeerSession, uint)>(UnguessableIds.NextUInt32);
         private readonly ProbeScheduler<Member> _probeScheduler;
         private readonly DialPlanner _dialPlanner;
+        private readonly DialBackoff _dialBackoff = new DialBackoff();
         private readonly LocalHealth _health = new LocalHealth();
         private readonly Suspicion _suspicion;
 
@@ -107,14 +108,17 @@ namespace DistributedState
                 _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
         }
 
+        /// <summary>A dial in the background; its outcome tells <see cref="DialBackoff"/> when housekeeping may dial the endpoint again.</summary>
         private async Task DialQuietlyAsync(string nodeId, DsnEndpoint endpoint)
         {
             try
             {
                 await GetOrDialAsync(nodeId, endpoint).ConfigureAwait(false);
+                _dialBackoff.Succeeded(endpoint);
             }
             catch (Exception error)
             {
+                _dialBackoff.Failed(endpoint, MonotonicMs);
                 _logger.LogDebug("Could not connect to {Peer} at {EndPoint}: {Reason}", nodeId, endpoint, error.Message);
             }
         }
@@ -126,7 +130,7 @@ namespace DistributedState
             // which would shed most of them again, and each shed leaves a hole that someone dials.
             var members = BeyondFullMesh ? _members.All.OrderBy(_ => _random.Next()) : _members.All;
             var live = members.Where(m => m.Status == DsnPeerStatus.Alive && !NameRules.SameNodeId(m.NodeId, NodeId)).Select(m => m.NodeId);
-            var chosen = _dialPlanner.Choose(live, _sessions.IsConnected, id => _dialing.ContainsKey(id) || _heldOff.IsHeldOff(id, now),
+            var chosen = _dialPlanner.Choose(live, _sessions.IsConnected, id => _dialing.ContainsKey(id) || _heldOff.IsHeldOff(id, now) || IsBackedOff(id, now),
                 _sessions.PeerCount, DialTarget(), now);
             return chosen.Select(id => _members.TryGet(id, out var member) ? member : null).OfType<Member>().ToList();
         }

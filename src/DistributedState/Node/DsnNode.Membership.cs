@@ -35,7 +35,7 @@ namespace DistributedState
                     continue;
                 }
 
-                if (_reaped.IsStale(record.NodeId, record.Incarnation))
+                if (_reaped.IsStale(record.NodeId, record.Incarnation) || RefusedByMemberCap(record))
                     continue;
                 var update = _members.ApplyAlive(record, now, monotonic);
                 switch (update.Kind)

@@ -39,6 +39,10 @@ namespace DistributedState
             Positive(copy.MaxStateBytes, nameof(DsnNodeOptions.MaxStateBytes), 1L << 40);
             Positive(copy.MaxConnections, nameof(DsnNodeOptions.MaxConnections), 100_000);
             Positive(copy.EventQueueCapacity, nameof(DsnNodeOptions.EventQueueCapacity), 100_000_000);
+            Positive(copy.MaxMembers, nameof(DsnNodeOptions.MaxMembers), 1_000_000);
+            Positive(copy.MaxOwners, nameof(DsnNodeOptions.MaxOwners), 1_000_000);
+            if (copy.MaxSendQueueBytes < copy.MaxValueBytes + 64L * 1024 || copy.MaxSendQueueBytes > 1L << 40)
+                throw new DsnArgumentException(DsnArgument.Option, $"MaxSendQueueBytes must hold at least one largest value (MaxValueBytes + 64 KiB = {copy.MaxValueBytes + 64L * 1024}) and at most {1L << 40}; it was {copy.MaxSendQueueBytes}.", nameof(DsnNodeOptions.MaxSendQueueBytes));
             Duration(copy.JoinTimeout, nameof(DsnNodeOptions.JoinTimeout));
             Duration(copy.RetryJoinInterval, nameof(DsnNodeOptions.RetryJoinInterval));
             Duration(copy.DepartedRetention, nameof(DsnNodeOptions.DepartedRetention));

@@ -15,6 +15,7 @@ namespace DistributedState.Protocol
     {
         // v2: the run identity joined the record (protocol version 2); a v1 signature never verifies as a v2 record.
         private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v2 alive");
+        private object? _verifiedBy;
 
         /// <summary>The fewest bytes an encoded record takes (both strings empty), for list counts.</summary>
         public const int MinEncodedBytes = 2 + IdentityKey.PublicKeyLength + 8 + 2 + 2 + 16 + IdentityKey.SignatureLength;
@@ -52,7 +53,8 @@ namespace DistributedState.Protocol
             return new AliveRecord(nodeId, identity.PublicKey, incarnation, host, port, identity.Sign(unsigned.SignedContent()), unsigned.Run);
         }
 
-        public bool IsSignedBy(SignatureVerifier verifier) => verifier.Verify(SignedContent(), Signature);
+        /// <summary>Checks the signature; once accepted by a key, asking again with that key costs nothing.</summary>
+        public bool IsSignedBy(SignatureVerifier verifier) => verifier.VerifyOnce(ref _verifiedBy, SignedContent, Signature);
 
         public void Write(WireWriter writer)
         {
@@ -95,6 +97,7 @@ namespace DistributedState.Protocol
     internal sealed class LeaveRecord
     {
         private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 leave");
+        private object? _verifiedBy;
 
         public LeaveRecord(string nodeId, long incarnation, byte[] signature)
         {
@@ -115,7 +118,8 @@ namespace DistributedState.Protocol
             return new LeaveRecord(nodeId, incarnation, identity.Sign(unsigned.SignedContent()));
         }
 
-        public bool IsSignedBy(SignatureVerifier verifier) => verifier.Verify(SignedContent(), Signature);
+        /// <summary>Checks the signature; once accepted by a key, asking again with that key costs nothing.</summary>
+        public bool IsSignedBy(SignatureVerifier verifier) => verifier.VerifyOnce(ref _verifiedBy, SignedContent, Signature);
 
         public void Write(WireWriter writer)
         {

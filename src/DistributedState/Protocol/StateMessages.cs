@@ -90,8 +90,11 @@ namespace DistributedState.Protocol
             return new SignedBatch(owner, epoch, baseVersion, version, entries, encoded);
         }
 
-        /// <summary>Checks the owner's signature, hashing the batch in place rather than copying it (values reach 1 MiB).</summary>
-        public bool IsSignedBy(SignatureVerifier verifier)
+        /// <summary>
+        /// Checks the owner's signature, hashing the batch in place rather than copying it (values reach 1 MiB). With a
+        /// <paramref name="cache"/>, a batch verified before (another copy of it) costs only the hash.
+        /// </summary>
+        public bool IsSignedBy(SignatureVerifier verifier, SignatureCache? cache = null)
         {
             byte[] hash;
             using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
@@ -103,7 +106,7 @@ namespace DistributedState.Protocol
 
             var signature = new byte[IdentityKey.SignatureLength];
             Buffer.BlockCopy(Encoded, Encoded.Length - signature.Length, signature, 0, signature.Length);
-            return verifier.VerifyHash(hash, signature);
+            return cache is null ? verifier.VerifyHash(hash, signature) : cache.VerifyHash(verifier, hash, signature);
         }
 
         public void Write(WireWriter writer) => writer.Fixed(Encoded);

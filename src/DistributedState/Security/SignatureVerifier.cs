@@ -30,6 +30,27 @@ namespace DistributedState.Security
             return key is not null && signature.Length == IdentityKey.SignatureLength && key.VerifyHash(sha256, signature);
         }
 
+        /// <summary>
+        /// Verifies a record's signature at most once per key: <paramref name="memo"/> (a field of the immutable record)
+        /// remembers the key that accepted it, so a record checked off the node's lock is not checked again under it,
+        /// whichever verifier of that key asks.
+        /// </summary>
+        public bool VerifyOnce(ref object? memo, Func<byte[]> content, byte[] signature)
+        {
+            var key = _key;
+            if (key is null)
+                return false;
+            if (ReferenceEquals(System.Threading.Volatile.Read(ref memo), key))
+                return true;
+            if (!Verify(content(), signature))
+                return false;
+            System.Threading.Volatile.Write(ref memo, key);
+            return true;
+        }
+
+        /// <summary>The shared key this verifier checks with (one object per key in the process), or null once disposed.</summary>
+        internal object? Key => _key;
+
         /// <summary>Lets go of the shared key; a disposed verifier rejects everything.</summary>
         public void Dispose() => _key = null;
     }

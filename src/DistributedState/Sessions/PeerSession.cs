@@ -15,13 +15,17 @@ namespace DistributedState.Sessions
     /// An authenticated connection to one peer. Outgoing messages wait in a queue drained by one writer task, so a
     /// sender never blocks on the network. The writer runs only while there is something to write (an idle session
     /// holds no parked writer, which matters with a hundred sessions per node); a peer that does not drain its queue (more than
-    /// <see cref="MaxQueuedBytes"/> waiting, or one write stalled beyond the write timeout) is disconnected. One
+    /// <see cref="MaxQueuedBytes"/> waiting, more than its share when the node's queues are at their cap (see
+    /// <see cref="SendBudget"/>), or one write stalled beyond the write timeout) is disconnected. One
     /// reader task checks, decrypts and decodes incoming frames and hands each message to the node in order;
     /// a frame that fails any check is dropped and counted, never thrown out of the loop.
     /// </summary>
     internal sealed class PeerSession : IRegisteredSession
     {
         public const long MaxQueuedBytes = 64L * 1024 * 1024;
+
+        /// <summary>Digests of a peer answered at once before the one-per-interval rate applies (a join sends a few).</summary>
+        public const int DigestBurst = 3;
         private const int MaxRejectedFrames = 64;
         private static long _nextId;
 
@@ -33,6 +37,7 @@ namespace DistributedState.Sessions
         private readonly NodeLog _logger;
         private readonly TimeSpan _writeTimeout;
         private readonly Func<Task> _whenRunnable;
+        private readonly SendBudget _budget;
         private readonly Queue<byte[]> _outgoing = new Queue<byte[]>(); // also the lock for the two flags below
         private bool _writerRunning;
         private bool _writerRetired;
@@ -45,11 +50,15 @@ namespace DistributedState.Sessions
         private int _rejectWindowStart = Environment.TickCount;
         private int _closing;
         private int _shed;
+        private int _badSignatures;
 
         public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
-            ProtocolLimits limits, Counters counters, NodeLog logger, TimeSpan writeTimeout, Func<Task> whenRunnable)
+            ProtocolLimits limits, Counters counters, NodeLog logger, TimeSpan writeTimeout, Func<Task> whenRunnable, SendBudget budget, TimeSpan digestInterval)
         {
+            DigestAnswers = new TokenBucket(DigestBurst, Math.Max(1, (long)digestInterval.TotalMilliseconds));
             _whenRunnable = whenRunnable;
+            _budget = budget;
+            _budget.AddSession();
             _connection = connection;
             _sealer = handshake.Sealer;
             _opener = handshake.Opener;
@@ -88,6 +97,15 @@ namespace DistributedState.Sessions
         /// <summary>When this node last asked the peer for a digest exchange (monotonic milliseconds).</summary>
         public long LastDigestAt { get; set; }
 
+        /// <summary>
+        /// The peer's digests this node may answer: each answer can carry the whole state, so they are answered at most
+        /// once per anti-entropy interval after a burst of <see cref="DigestBurst"/>. Used by the session's reader only.
+        /// </summary>
+        public TokenBucket DigestAnswers { get; }
+
+        /// <summary>Counts a record or batch with a bad signature that came on this session; returns how many did so far.</summary>
+        public int NoteBadSignature() => Interlocked.Increment(ref _badSignatures);
+
         /// <summary>Starts the reader and writer; <paramref name="onClosed"/> runs once when the session ends.</summary>
         public void Start(Action<PeerSession, Message> onMessage, Action<PeerSession> onClosed)
         {
@@ -105,27 +123,48 @@ namespace DistributedState.Sessions
         {
             if (!IsOpen)
                 return false;
-            if (Interlocked.Add(ref _queuedBytes, plaintext.Length) > MaxQueuedBytes)
-            {
-                Close($"the peer is not reading: more than {MaxQueuedBytes / (1024 * 1024)} MiB wait to be sent");
-                _counters.Add("sessions.closed.slow_reader");
-                return false;
-            }
-
             bool startWriter;
+            SendAdmission admission;
             lock (_outgoing)
             {
                 if (_writerRetired)
                     return false;
-                _outgoing.Enqueue(plaintext);
-                startWriter = !_writerRunning;
-                _writerRunning = true;
+                // Reserved under the queue's lock, so a retiring writer releases exactly what was queued.
+                admission = _budget.TryReserve(Interlocked.Read(ref _queuedBytes), plaintext.Length);
+                startWriter = false;
+                if (admission == SendAdmission.Admitted)
+                {
+                    Interlocked.Add(ref _queuedBytes, plaintext.Length);
+                    _outgoing.Enqueue(plaintext);
+                    startWriter = !_writerRunning;
+                    _writerRunning = true;
+                }
+            }
+
+            if (admission != SendAdmission.Admitted)
+            {
+                CloseAsSlowReader(admission);
+                return false;
             }
 
             // Never written inline: callers may hold the node's lock.
             if (startWriter)
                 ThreadPool.UnsafeQueueUserWorkItem(session => _ = ((PeerSession)session!).WriteQueuedAsync(), this);
             return true;
+        }
+
+        private void CloseAsSlowReader(SendAdmission admission)
+        {
+            _counters.Add("sessions.closed.slow_reader");
+            if (admission == SendAdmission.SessionFull)
+            {
+                Close($"the peer is not reading: more than {_budget.SessionLimit / (1024 * 1024)} MiB wait to be sent");
+                return;
+            }
+
+            _counters.Add("sessions.closed.node_queue_full");
+            Close($"the peer is not reading fast enough: this node's send queues hold their cap of {_budget.NodeLimit / (1024 * 1024)} MiB " +
+                $"(MaxSendQueueBytes) and this peer's queue would exceed its share of {_budget.FairShare / 1024} KiB");
         }
 
         /// <summary>Waits until everything queued so far has been written, or the timeout passes.</summary>
@@ -185,6 +224,7 @@ namespace DistributedState.Sessions
                     await _connection.SendAsync(new ArraySegment<byte>(frame), _closed.Token).ConfigureAwait(false);
                     Volatile.Write(ref _writeStartedAt, 0);
                     Interlocked.Add(ref _queuedBytes, -plaintext.Length);
+                    _budget.Release(plaintext.Length);
                     _counters.Add("frames.sent");
                     _counters.Add("bytes.sent", frame.Length + 4);
                 }
@@ -231,6 +271,9 @@ namespace DistributedState.Sessions
                 return false;
             _writerRetired = true;
             _outgoing.Clear();
+            // Nothing is written any more: what was queued (and a write that failed) leaves the node's budget.
+            _budget.Release(Interlocked.Exchange(ref _queuedBytes, 0));
+            _budget.RemoveSession();
             return true;
         }
 

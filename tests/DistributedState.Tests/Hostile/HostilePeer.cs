@@ -44,6 +44,9 @@ namespace DistributedState.Tests.Hostile
 
         public int AdvertisedPort { get; private set; } = 1;
 
+        /// <summary>The host this peer states it is reachable at (its own alive records).</summary>
+        public string AdvertisedHost { get; private set; } = "127.0.0.1";
+
         /// <summary>The session this peer opened to its target.</summary>
         public HostileSession Main { get; private set; } = null!;
 
@@ -75,10 +78,29 @@ namespace DistributedState.Tests.Hostile
             }
         }
 
+        /// <summary>
+        /// Connects over another transport (a fault-injection host, whose address is not loopback) and authenticates,
+        /// stating <paramref name="advertisedHost"/> as its endpoint; throws <see cref="HandshakeException"/> if refused.
+        /// </summary>
+        public static async Task<HostilePeer> JoinAsync(IDsnTransport transport, DsnEndpoint target, DsnNetworkKey key, string nodeId, string advertisedHost)
+        {
+            var peer = new HostilePeer(nodeId, IdentityKey.Create(), key.Bytes) { AdvertisedHost = advertisedHost, AdvertisedPort = 7946 };
+            try
+            {
+                peer.Main = await peer.HandshakeAsync(await transport.ConnectAsync(target, TimeSpan.FromSeconds(5), peer._stop.Token));
+                return peer;
+            }
+            catch
+            {
+                await peer.DisposeAsync();
+                throw;
+            }
+        }
+
         public byte[] Statement()
         {
             var writer = new WireWriter();
-            AliveRecord.Create(Identity, NodeId, Incarnation, "127.0.0.1", AdvertisedPort).Write(writer);
+            AliveRecord.Create(Identity, NodeId, Incarnation, AdvertisedHost, AdvertisedPort).Write(writer);
             return writer.ToArray();
         }
 
@@ -88,6 +110,11 @@ namespace DistributedState.Tests.Hostile
             IDsnConnection connection = raw
                 ? await RawConnection.ConnectAsync(port)
                 : await TcpTransport.Instance.ConnectAsync(new DsnEndpoint("127.0.0.1", port), TimeSpan.FromSeconds(5), _stop.Token);
+            return await HandshakeAsync(connection);
+        }
+
+        private async Task<HostileSession> HandshakeAsync(IDsnConnection connection)
+        {
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -153,7 +180,7 @@ namespace DistributedState.Tests.Hostile
         internal async Task RefuteAsync(HostileSession session, long accusedIncarnation)
         {
             Incarnation = Math.Max(Incarnation, accusedIncarnation) + 1;
-            var alive = AliveRecord.Create(Identity, NodeId, Incarnation, "127.0.0.1", AdvertisedPort);
+            var alive = AliveRecord.Create(Identity, NodeId, Incarnation, AdvertisedHost, AdvertisedPort);
             await session.SendAsync(new MembersMessage(0, new[] { alive }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>()));
         }
 
