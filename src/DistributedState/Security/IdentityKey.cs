@@ -11,7 +11,7 @@ namespace DistributedState.Security
     /// </summary>
     internal sealed class IdentityKey : IDisposable
     {
-        public const int PublicKeyLength = 65;
+        public const int PublicKeyLength = P256Point.Length;
         public const int SignatureLength = 64;
         private const string FileHeader = "dsn-identity-v1";
 
@@ -22,7 +22,7 @@ namespace DistributedState.Security
         {
             _key = key;
             var parameters = key.ExportParameters(false);
-            PublicKey = EncodePoint(parameters.Q);
+            PublicKey = P256Point.Encode(parameters.Q);
         }
 
         public byte[] PublicKey { get; }
@@ -94,15 +94,6 @@ namespace DistributedState.Security
         {
             var parameters = _key.ExportParameters(true);
             return string.Join("\n", FileHeader, Hex.Encode(parameters.D!), Hex.Encode(parameters.Q.X!), Hex.Encode(parameters.Q.Y!)) + "\n";
-        }
-
-        private static byte[] EncodePoint(ECPoint point)
-        {
-            var encoded = new byte[PublicKeyLength];
-            encoded[0] = 0x04;
-            Buffer.BlockCopy(point.X!, 0, encoded, 1, 32);
-            Buffer.BlockCopy(point.Y!, 0, encoded, 33, 32);
-            return encoded;
         }
     }
 }

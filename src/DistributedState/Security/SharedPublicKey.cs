@@ -36,7 +36,7 @@ namespace DistributedState.Security
         /// <summary>The shared key for a 65-byte uncompressed P-256 point; null when it is not one.</summary>
         public static SharedPublicKey? For(byte[] publicKey)
         {
-            if (publicKey.Length != IdentityKey.PublicKeyLength || publicKey[0] != 0x04)
+            if (!P256Point.TryDecode(publicKey, out var parameters))
                 return null;
             var name = Hex.Encode(publicKey);
             lock (Cache)
@@ -45,11 +45,6 @@ namespace DistributedState.Security
                     return shared;
             }
 
-            var x = new byte[32];
-            var y = new byte[32];
-            Buffer.BlockCopy(publicKey, 1, x, 0, 32);
-            Buffer.BlockCopy(publicKey, 33, y, 0, 32);
-            var parameters = new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } };
             ECDsa first;
             try
             {

@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.IO;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -11,58 +10,78 @@ using DistributedState.Transport;
 namespace DistributedState.Sessions
 {
     /// <summary>
-    /// Mutual authentication of a connection (docs/protocol.md, "Handshake"):
+    /// Mutual authentication of a connection and agreement on its keys (docs/protocol.md, "Handshake"), four frames:
     /// <list type="number">
-    /// <item>initiator → responder: "DSN1", version, nonce_i, tag — the tag, keyed from the network key, proves
-    /// the initiator holds it before the responder says anything;</item>
-    /// <item>responder → initiator: nonce_r, then its identity and transcript signature, sealed with the
-    /// session key derived from the network key and both nonces;</item>
-    /// <item>initiator → responder: its identity and transcript signature, sealed.</item>
+    /// <item>initiator → responder, hello: "DSN1", version, nonce_i, ephemeral public key;</item>
+    /// <item>responder → initiator, challenge: nonce_r, ephemeral public key — random bytes that prove nothing and
+    /// ask for nothing, sent to anyone who says hello;</item>
+    /// <item>initiator → responder: its identity and signature over the transcript, sealed with the session keys
+    /// (network key + ephemeral Diffie-Hellman secret + transcript hash);</item>
+    /// <item>responder → initiator: its identity and signature over the whole transcript, sealed.</item>
     /// </list>
-    /// Each side signs a hash of everything seen so far with its identity key, so neither a replayed message nor
-    /// a different key can pass. On any failure the connection is closed without telling the peer why.
+    /// The responder proves and signs nothing until the initiator has proven, over the responder's fresh nonce and
+    /// key, that it holds the network key and its identity key: a replayed hello gets a challenge nobody can answer.
+    /// Session keys need the ephemeral secret, so a holder of the network key who records or relays the connection
+    /// cannot read or forge its frames, and later theft of any long-term key does not open recorded sessions.
+    /// On any failure the connection is closed without telling the peer why.
     /// </summary>
     internal static class Handshake
     {
-        public const byte ProtocolVersion = 2; // 2: alive records carry the run identity
+        public const byte ProtocolVersion = 2; // 2: ephemeral ECDH and a responder challenge; alive records carry the run identity
         private const int NonceLength = 32;
-        private const int HelloLength = 4 + 1 + NonceLength + FrameCipher.TagLength;
+        private const int VersionOffset = 4;
+        private const int HelloLength = 4 + 1 + NonceLength + EphemeralKey.PublicKeyLength;
+        private const int ChallengeLength = NonceLength + EphemeralKey.PublicKeyLength;
         private const int MaxHandshakeFrame = 4096;
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DSN1");
 
         public static async Task<HandshakeResult> InitiateAsync(IDsnConnection connection, byte[] networkKey, IdentityKey identity,
             byte[] identityStatement, CancellationToken cancellationToken)
         {
-            var nonceI = RandomBytes(NonceLength);
-            var hello = new byte[HelloLength];
-            Buffer.BlockCopy(Magic, 0, hello, 0, 4);
-            hello[4] = ProtocolVersion;
-            Buffer.BlockCopy(nonceI, 0, hello, 5, NonceLength);
-            var tag = HelloTag(networkKey, hello);
-            Buffer.BlockCopy(tag, 0, hello, HelloLength - FrameCipher.TagLength, FrameCipher.TagLength);
-            await connection.SendAsync(new ArraySegment<byte>(hello), cancellationToken).ConfigureAwait(false);
+            byte[] hello;
+            byte[] challenge;
+            byte[] secret;
+            using (var ephemeral = NewEphemeralKey())
+            {
+                hello = new byte[HelloLength];
+                Buffer.BlockCopy(Magic, 0, hello, 0, Magic.Length);
+                hello[VersionOffset] = ProtocolVersion;
+                Buffer.BlockCopy(RandomBytes(NonceLength), 0, hello, VersionOffset + 1, NonceLength);
+                Buffer.BlockCopy(ephemeral.PublicKey, 0, hello, VersionOffset + 1 + NonceLength, EphemeralKey.PublicKeyLength);
+                await connection.SendAsync(new ArraySegment<byte>(hello), cancellationToken).ConfigureAwait(false);
 
-            var reply = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
-                ?? throw new HandshakeException("handshake.closed_by_peer",
-                    "the peer closed the connection without answering the hello: it uses a different network key or another protocol version, or it is overloaded (its log says which)");
-            if (reply.Length < NonceLength + FrameCipher.Overhead)
-                throw new HandshakeException("handshake.malformed", "the peer's answer is too short to be a handshake");
+                challenge = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
+                    ?? throw new HandshakeException("handshake.closed_by_peer",
+                        "the peer closed the connection without answering the hello: it speaks another protocol version, or it is overloaded (its log says which)");
+                if (challenge.Length != ChallengeLength)
+                    throw new HandshakeException("handshake.malformed", "the peer's answer to the hello is not a challenge");
+                secret = SharedSecret(ephemeral, challenge, NonceLength);
+            }
 
-            var nonceR = new byte[NonceLength];
-            Buffer.BlockCopy(reply, 0, nonceR, 0, NonceLength);
-            var keys = SessionKeys.Derive(networkKey, nonceI, nonceR);
+            var helloHash = HelloHash(hello, challenge);
+            var keys = SessionKeys.Derive(networkKey, secret, helloHash);
+            Array.Clear(secret, 0, secret.Length);
             var sealer = new FrameSealer(keys.InitiatorToResponderEncryption, keys.InitiatorToResponderMac);
             var opener = new FrameOpener(keys.ResponderToInitiatorEncryption, keys.ResponderToInitiatorMac);
+            try
+            {
+                var proof = sealer.Seal(SignedPayload(identity, identityStatement, InitiatorTranscript(helloHash, keys.Binding)));
+                await connection.SendAsync(new ArraySegment<byte>(proof), cancellationToken).ConfigureAwait(false);
 
-            var sealedPart = new byte[reply.Length - NonceLength];
-            Buffer.BlockCopy(reply, NonceLength, sealedPart, 0, sealedPart.Length);
-            if (opener.Open(sealedPart, out var length) != FrameRejection.None)
-                throw new HandshakeException("handshake.bad_key", "the peer's answer does not authenticate: it uses a different network key");
-            var (peerKey, peerIdentity) = ReadAndVerify(sealedPart, FrameCipher.SequenceLength, length, Transcript("responder", hello, nonceR));
-
-            var proof = SignedPayload(identity, identityStatement, Transcript("initiator", hello, reply));
-            await connection.SendAsync(new ArraySegment<byte>(sealer.Seal(proof)), cancellationToken).ConfigureAwait(false);
-            return new HandshakeResult(peerKey, peerIdentity, sealer, opener);
+                var answer = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
+                    ?? throw new HandshakeException("handshake.closed_by_peer",
+                        "the peer closed the connection after this node's proof: it uses a different network key, or it refused this node's identity (its log says which)");
+                var length = OpenFirst(opener, answer,
+                    "the peer's proof does not authenticate: it uses a different network key, or the handshake was altered on the way");
+                var (peerKey, peerIdentity) = ReadAndVerify(answer, FrameCipher.SequenceLength, length, ResponderTranscript(helloHash, keys.Binding, proof));
+                return new HandshakeResult(peerKey, peerIdentity, sealer, opener);
+            }
+            catch
+            {
+                sealer.Dispose();
+                opener.Dispose();
+                throw;
+            }
         }
 
         public static async Task<HandshakeResult> RespondAsync(IDsnConnection connection, byte[] networkKey, IdentityKey identity,
@@ -70,42 +89,104 @@ namespace DistributedState.Sessions
         {
             var hello = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
                 ?? throw new HandshakeException("handshake.closed_by_peer", "the peer closed the connection before saying hello");
-            if (hello.Length != HelloLength || !FixedTime.Equals(hello, 0, Magic, 0, 4))
+            if (hello.Length <= VersionOffset || !FixedTime.Equals(hello, 0, Magic, 0, Magic.Length))
                 throw new HandshakeException("handshake.malformed", "the first frame is not a DistributedState hello");
-            if (hello[4] != ProtocolVersion)
-                throw new HandshakeException("handshake.version", $"the peer speaks protocol version {hello[4]}; this node speaks {ProtocolVersion}");
-            var tag = HelloTag(networkKey, hello);
-            if (!FixedTime.Equals(tag, 0, hello, HelloLength - FrameCipher.TagLength, FrameCipher.TagLength))
-                throw new HandshakeException("handshake.bad_key", "the hello does not authenticate: the peer uses a different network key");
+            if (hello[VersionOffset] != ProtocolVersion)
+                throw new HandshakeException("handshake.version",
+                    $"the peer speaks protocol version {hello[VersionOffset]}; this node speaks {ProtocolVersion} (every node of a network must run a release that speaks the same version)");
+            if (hello.Length != HelloLength)
+                throw new HandshakeException("handshake.malformed", "the hello has the wrong length");
 
-            var nonceI = new byte[NonceLength];
-            Buffer.BlockCopy(hello, 5, nonceI, 0, NonceLength);
-            var nonceR = RandomBytes(NonceLength);
-            var keys = SessionKeys.Derive(networkKey, nonceI, nonceR);
+            byte[] challenge;
+            byte[] secret;
+            using (var ephemeral = NewEphemeralKey())
+            {
+                // Sent to whoever says hello, before anything is checked: a nonce and a key that are random whatever
+                // the network key, so a peer without the key (or replaying someone's hello) learns nothing from it.
+                challenge = new byte[ChallengeLength];
+                Buffer.BlockCopy(RandomBytes(NonceLength), 0, challenge, 0, NonceLength);
+                Buffer.BlockCopy(ephemeral.PublicKey, 0, challenge, NonceLength, EphemeralKey.PublicKeyLength);
+                await connection.SendAsync(new ArraySegment<byte>(challenge), cancellationToken).ConfigureAwait(false);
+                secret = SharedSecret(ephemeral, hello, VersionOffset + 1 + NonceLength);
+            }
+
+            var helloHash = HelloHash(hello, challenge);
+            var keys = SessionKeys.Derive(networkKey, secret, helloHash);
+            Array.Clear(secret, 0, secret.Length);
             var sealer = new FrameSealer(keys.ResponderToInitiatorEncryption, keys.ResponderToInitiatorMac);
             var opener = new FrameOpener(keys.InitiatorToResponderEncryption, keys.InitiatorToResponderMac);
+            try
+            {
+                var proof = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
+                    ?? throw new HandshakeException("handshake.closed_by_peer", "the peer closed the connection after this node's challenge, without proving anything");
+                var received = (byte[])proof.Clone(); // the transcript covers the frame as sent; opening decrypts in place
+                var length = OpenFirst(opener, proof,
+                    "the peer's proof does not authenticate: it uses a different network key, or it replays a captured handshake");
+                var (peerKey, peerIdentity) = ReadAndVerify(proof, FrameCipher.SequenceLength, length, InitiatorTranscript(helloHash, keys.Binding));
 
-            var proof = sealer.Seal(SignedPayload(identity, identityStatement, Transcript("responder", hello, nonceR)));
-            var reply = new byte[NonceLength + proof.Length];
-            Buffer.BlockCopy(nonceR, 0, reply, 0, NonceLength);
-            Buffer.BlockCopy(proof, 0, reply, NonceLength, proof.Length);
-            await connection.SendAsync(new ArraySegment<byte>(reply), cancellationToken).ConfigureAwait(false);
-
-            var final = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
-                ?? throw new HandshakeException("handshake.closed_by_peer", "the peer closed the connection during the handshake: it refused this node's identity");
-            if (opener.Open(final, out var length) != FrameRejection.None)
-                throw new HandshakeException("handshake.bad_key", "the peer's proof does not authenticate");
-            var (peerKey, peerIdentity) = ReadAndVerify(final, FrameCipher.SequenceLength, length, Transcript("initiator", hello, reply));
-            return new HandshakeResult(peerKey, peerIdentity, sealer, opener);
+                var answer = sealer.Seal(SignedPayload(identity, identityStatement, ResponderTranscript(helloHash, keys.Binding, received)));
+                await connection.SendAsync(new ArraySegment<byte>(answer), cancellationToken).ConfigureAwait(false);
+                return new HandshakeResult(peerKey, peerIdentity, sealer, opener);
+            }
+            catch
+            {
+                sealer.Dispose();
+                opener.Dispose();
+                throw;
+            }
         }
 
-        /// <summary>The transcript a side signs: its role, and every byte exchanged before its proof.</summary>
-        private static byte[] Transcript(string role, byte[] hello, byte[] reply)
+        private static EphemeralKey NewEphemeralKey()
+        {
+            try
+            {
+                return EphemeralKey.Create();
+            }
+            catch (PlatformNotSupportedException error)
+            {
+                throw new HandshakeException("handshake.unsupported", error.Message);
+            }
+        }
+
+        /// <summary>The Diffie-Hellman secret with the peer's ephemeral key, read from <paramref name="frame"/> at <paramref name="offset"/>.</summary>
+        private static byte[] SharedSecret(EphemeralKey ephemeral, byte[] frame, int offset)
+        {
+            var peerKey = new byte[EphemeralKey.PublicKeyLength];
+            Buffer.BlockCopy(frame, offset, peerKey, 0, peerKey.Length);
+            try
+            {
+                return ephemeral.DeriveSharedSecret(peerKey);
+            }
+            catch (CryptographicException)
+            {
+                throw new HandshakeException("handshake.malformed", "the peer's ephemeral key is not a point of P-256");
+            }
+        }
+
+        /// <summary>Opens a handshake proof, the first frame of its direction (sequence 0); returns the plaintext length.</summary>
+        private static int OpenFirst(FrameOpener opener, byte[] frame, string whenRefused)
+        {
+            if (opener.Open(frame, out var length) != FrameRejection.None || opener.MissingFrames != 0)
+                throw new HandshakeException("handshake.bad_key", whenRefused);
+            return length;
+        }
+
+        /// <summary>Everything before the proofs: both nonces and both ephemeral keys. The salt of the session keys.</summary>
+        private static byte[] HelloHash(byte[] hello, byte[] challenge) => Hash("dsn/v2 hello", hello, challenge);
+
+        /// <summary>What the initiator signs: its role, the hello and challenge, and the binding only the two ends can compute.</summary>
+        private static byte[] InitiatorTranscript(byte[] helloHash, byte[] binding) => Hash("dsn/v2 initiator", helloHash, binding);
+
+        /// <summary>What the responder signs: the same, and the initiator's proof frame as it arrived.</summary>
+        private static byte[] ResponderTranscript(byte[] helloHash, byte[] binding, byte[] initiatorProof) =>
+            Hash("dsn/v2 responder", helloHash, binding, initiatorProof);
+
+        private static byte[] Hash(string label, params byte[][] parts)
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            hash.AppendData(Encoding.ASCII.GetBytes("dsn/v1 " + role));
-            hash.AppendData(hello);
-            hash.AppendData(reply);
+            hash.AppendData(Encoding.ASCII.GetBytes(label));
+            foreach (var part in parts)
+                hash.AppendData(part);
             return hash.GetHashAndReset();
         }
 
@@ -142,13 +223,6 @@ namespace DistributedState.Sessions
             }
 
             return (publicKey, statement);
-        }
-
-        private static byte[] HelloTag(byte[] networkKey, byte[] hello)
-        {
-            var key = Hkdf.DeriveKey(networkKey, Array.Empty<byte>(), "dsn/v1 hello", 32);
-            using var mac = new HMACSHA256(key);
-            return mac.ComputeHash(hello, 0, HelloLength - FrameCipher.TagLength);
         }
 
         private static byte[] Concat(byte[] a, byte[] b)

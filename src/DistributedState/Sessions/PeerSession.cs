@@ -17,8 +17,11 @@ namespace DistributedState.Sessions
     /// holds no parked writer, which matters with a hundred sessions per node); a peer that does not drain its queue (more than
     /// <see cref="MaxQueuedBytes"/> waiting, more than its share when the node's queues are at their cap (see
     /// <see cref="SendBudget"/>), or one write stalled beyond the write timeout) is disconnected. One
-    /// reader task checks, decrypts and decodes incoming frames and hands each message to the node in order;
-    /// a frame that fails any check is dropped and counted, never thrown out of the loop.
+    /// reader task checks, decrypts and decodes incoming frames and hands each message to the node in order.
+    /// A frame that fails the frame checks (tag, sequence) closes the session: over TCP nobody but an attacker on the
+    /// path deletes, repeats, reorders or alters frames (over the fault-injection transport, whose links do that by
+    /// design, such frames are dropped and counted instead). An authentic frame that holds no valid message is
+    /// dropped and counted. Each refusal has its counter; none is thrown out of the loop.
     /// </summary>
     internal sealed class PeerSession : IRegisteredSession
     {
@@ -38,6 +41,7 @@ namespace DistributedState.Sessions
         private readonly TimeSpan _writeTimeout;
         private readonly Func<Task> _whenRunnable;
         private readonly SendBudget _budget;
+        private readonly bool _lossy;
         private readonly Queue<byte[]> _outgoing = new Queue<byte[]>(); // also the lock for the two flags below
         private bool _writerRunning;
         private bool _writerRetired;
@@ -60,6 +64,7 @@ namespace DistributedState.Sessions
             _budget = budget;
             _budget.AddSession();
             _connection = connection;
+            _lossy = connection is ILossyConnection;
             _sealer = handshake.Sealer;
             _opener = handshake.Opener;
             PeerId = peerId;
@@ -331,16 +336,24 @@ namespace DistributedState.Sessions
                     var rejection = _opener.Open(frame, out var length);
                     if (rejection != FrameRejection.None)
                     {
-                        Reject(rejection == FrameRejection.Replayed ? "frames.rejected.replayed"
-                            : rejection == FrameRejection.Truncated ? "frames.rejected.truncated" : "frames.rejected.bad_tag");
+                        if (RefuseFrame(rejection))
+                            return;
                         continue;
                     }
 
                     if (_opener.MissingFrames != _missingReported)
                     {
-                        // Only a lossy transport skips sequence numbers; the protocol above repairs what was lost.
-                        _counters.Add("frames.missing", (long)(_opener.MissingFrames - _missingReported));
+                        var missing = (long)(_opener.MissingFrames - _missingReported);
                         _missingReported = _opener.MissingFrames;
+                        if (!_lossy)
+                        {
+                            _counters.Add("frames.rejected.sequence_gap");
+                            Close($"protocol violation: {missing} frame(s) from the peer never arrived (a sequence gap): over TCP only someone on the path deletes frames");
+                            return;
+                        }
+
+                        // The fault-injection transport drops frames; the protocol above repairs what was lost.
+                        _counters.Add("frames.missing", missing);
                     }
 
                     Message message;
@@ -374,6 +387,29 @@ namespace DistributedState.Sessions
             {
                 LoopEnded();
             }
+        }
+
+        /// <summary>
+        /// Counts a frame that failed the frame checks and closes the session (true), as it was injected, altered,
+        /// repeated or reordered on the way; over a lossy transport the frame is only dropped (<see cref="Reject"/>).
+        /// </summary>
+        private bool RefuseFrame(FrameRejection rejection)
+        {
+            var (counter, what) = rejection switch
+            {
+                FrameRejection.Replayed => ("frames.rejected.replayed", "arrived again or out of order"),
+                FrameRejection.Truncated => ("frames.rejected.truncated", "is shorter than any protected frame"),
+                _ => ("frames.rejected.bad_tag", "failed authentication"),
+            };
+            if (_lossy)
+            {
+                Reject(counter);
+                return !IsOpen;
+            }
+
+            _counters.Add(counter);
+            Close($"protocol violation: a frame {what}: over TCP only someone on the path injects, alters or replays frames");
+            return true;
         }
 
         /// <summary>

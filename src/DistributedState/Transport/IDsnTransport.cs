@@ -30,7 +30,9 @@ namespace DistributedState.Transport
 
     /// <summary>
     /// A connection that carries whole frames in both directions. One reader and one writer may use it at
-    /// the same time; disposing it makes both fail.
+    /// the same time; disposing it makes both fail. Frames arrive as TCP delivers bytes: each once, intact and in the
+    /// order sent. A session closes on any frame that is missing, repeated, reordered or altered, since on such a
+    /// connection only someone on the path can have done that.
     /// </summary>
     public interface IDsnConnection : IDisposable
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
@@ -10,6 +9,7 @@ using DistributedState.Sessions;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using Xunit;
+using static DistributedState.Tests.Security.HandshakeWire;
 
 namespace DistributedState.Tests.Security
 {
@@ -45,45 +45,21 @@ namespace DistributedState.Tests.Security
         private byte[]? _initiatorStatement;
         private byte[]? _responderStatement;
 
-        /// <summary>A hello as the protocol defines it, tagged with <paramref name="key"/>.</summary>
-        private static byte[] Hello(byte[] key, byte version = Handshake.ProtocolVersion, byte[]? nonce = null)
-        {
-            var hello = new byte[53];
-            Encoding.ASCII.GetBytes("DSN1").CopyTo(hello, 0);
-            hello[4] = version;
-            (nonce ?? RandomNumberGenerator.GetBytes(32)).CopyTo(hello, 5);
-            using var mac = new HMACSHA256(Hkdf.DeriveKey(key, Array.Empty<byte>(), "dsn/v1 hello", 32));
-            Buffer.BlockCopy(mac.ComputeHash(hello, 0, 37), 0, hello, 37, 16);
-            return hello;
-        }
-
-        private static byte[] Transcript(string role, byte[] hello, byte[] reply)
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            hash.AppendData(Encoding.ASCII.GetBytes("dsn/v1 " + role));
-            hash.AppendData(hello);
-            hash.AppendData(reply);
-            return hash.GetHashAndReset();
-        }
-
-        /// <summary>public key || u32 length || statement || signature over transcript || statement.</summary>
-        private static byte[] Proof(IdentityKey identity, byte[] statement, byte[] transcript, int? claimedLength = null)
-        {
-            var signature = identity.Sign(transcript.Concat(statement).ToArray());
-            var payload = new byte[65 + 4 + statement.Length + 64];
-            identity.PublicKey.CopyTo(payload, 0);
-            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(65, 4), (uint)(claimedLength ?? statement.Length));
-            statement.CopyTo(payload, 69);
-            signature.CopyTo(payload, payload.Length - 64);
-            return payload;
-        }
-
         private static async Task<HandshakeException> Refused(Task task, string counter)
         {
             var error = await Assert.ThrowsAsync<HandshakeException>(() => task);
             Assert.Equal(counter, error.Counter);
             Assert.False(string.IsNullOrWhiteSpace(error.Message));
             return error;
+        }
+
+        /// <summary>A point of P-256 with one coordinate bit flipped: not on the curve.</summary>
+        private static byte[] OffCurvePoint()
+        {
+            using var key = EphemeralKey.Create();
+            var point = (byte[])key.PublicKey.Clone();
+            point[64] ^= 1;
+            return point;
         }
 
         [Theory]
@@ -103,15 +79,17 @@ namespace DistributedState.Tests.Security
             Assert.Equal(ResponderStatement, i.PeerIdentity);
             Assert.Equal(InitiatorStatement, r.PeerIdentity);
 
-            // Three messages: hello, reply, final proof.
+            // Four messages: hello, challenge, the initiator's proof, the responder's proof.
             Assert.Equal(2, ci.Sent.Count);
-            Assert.Single(cr.Sent);
+            Assert.Equal(2, cr.Sent.Count);
             var hello = ci.Sent.First();
-            Assert.Equal(53, hello.Length);
+            Assert.Equal(HelloLength, hello.Length);
             Assert.Equal("DSN1", Encoding.ASCII.GetString(hello, 0, 4));
+            Assert.Equal(2, Handshake.ProtocolVersion);
             Assert.Equal(Handshake.ProtocolVersion, hello[4]);
+            Assert.Equal(ChallengeLength, cr.Sent.First().Length);
             // The identity statements travel encrypted: not visible on the wire.
-            Assert.DoesNotContain("responder", Encoding.ASCII.GetString(cr.Sent.First()));
+            Assert.DoesNotContain("responder", Encoding.ASCII.GetString(cr.Sent.Last()));
             Assert.DoesNotContain("initiator", Encoding.ASCII.GetString(ci.Sent.Last()));
 
             for (var size = 0; size < 5000; size += 1237)
@@ -125,13 +103,15 @@ namespace DistributedState.Tests.Security
                 Assert.Equal(data, toInitiator.AsSpan(FrameCipher.SequenceLength, length).ToArray());
             }
 
+            Assert.Equal(0ul, i.Opener.MissingFrames);
+            Assert.Equal(0ul, r.Opener.MissingFrames);
             // A frame reflected back to its sender does not open: each direction has its own keys.
             Assert.Equal(FrameRejection.BadTag, i.Opener.Open(i.Sealer.Seal(new byte[10]), out _));
             Assert.Equal(FrameRejection.BadTag, r.Opener.Open(r.Sealer.Seal(new byte[10]), out _));
         }
 
         [Fact]
-        public async Task Two_sessions_between_the_same_identities_have_different_keys()
+        public async Task Two_sessions_between_the_same_identities_have_fresh_ephemeral_keys_and_different_session_keys()
         {
             var (a1, b1) = MemoryConnection.Pair();
             var (a2, b2) = MemoryConnection.Pair();
@@ -140,13 +120,15 @@ namespace DistributedState.Tests.Security
             var s2 = Handshake.InitiateAsync(a2, _key, _initiator, InitiatorStatement, Token);
             var r2 = Handshake.RespondAsync(b2, _key, _responder, ResponderStatement, Token);
             await Task.WhenAll(s1, r1, s2, r2);
+            Assert.NotEqual(HelloKey(a1.Sent.First()), HelloKey(a2.Sent.First()));
+            Assert.NotEqual(ChallengeKey(b1.Sent.First()), ChallengeKey(b2.Sent.First()));
             var frame = (await s1).Sealer.Seal(new byte[32]);
             Assert.Equal(FrameRejection.BadTag, (await r2).Opener.Open((byte[])frame.Clone(), out _));
             Assert.Equal(FrameRejection.None, (await r1).Opener.Open(frame, out _));
         }
 
         [Fact]
-        public async Task A_wrong_network_key_is_refused_by_the_responder_which_says_nothing_and_the_initiator_sees_the_close()
+        public async Task A_wrong_network_key_is_refused_by_the_responder_which_sent_only_its_challenge()
         {
             var (ci, cr) = MemoryConnection.Pair();
             var initiating = Handshake.InitiateAsync(ci, DsnNetworkKey.Generate().Bytes, _initiator, InitiatorStatement, Token);
@@ -164,7 +146,8 @@ namespace DistributedState.Tests.Security
 
             var refused = await Refused(responding, "handshake.bad_key");
             Assert.Contains("network key", refused.Message);
-            Assert.Empty(cr.Sent); // the responder revealed nothing, not even a nonce
+            // The responder revealed nothing: its challenge is random bytes, whatever key it holds, and it signed nothing.
+            Assert.Equal(ChallengeLength, Assert.Single(cr.Sent).Length);
             var closed = await Refused(initiating, "handshake.closed_by_peer");
             Assert.Contains("network key", closed.Message);
         }
@@ -185,41 +168,33 @@ namespace DistributedState.Tests.Security
             { "empty", "handshake.malformed" },
             { "garbage", "handshake.malformed" },
             { "http", "handshake.malformed" },
+            { "magic only", "handshake.malformed" },
             { "truncated", "handshake.malformed" },
             { "one byte too long", "handshake.malformed" },
             { "wrong magic", "handshake.malformed" },
-            { "next version", "handshake.version" },
-            { "previous version", "handshake.version" },
+            { "protocol version 1", "handshake.version" },
             { "version 0", "handshake.version" },
-            { "zero tag", "handshake.bad_key" },
-            { "flipped nonce", "handshake.bad_key" },
-            { "wrong key", "handshake.bad_key" },
+            { "version 3", "handshake.version" },
         };
 
-        private byte[] BadHello(string name)
+        private static byte[] BadHello(string name, byte[] networkKey)
         {
-            var good = Hello(_key);
+            using var ephemeral = EphemeralKey.Create();
+            var good = Hello(ephemeral.PublicKey);
             switch (name)
             {
                 case "empty": return Array.Empty<byte>();
-                case "garbage": return RandomNumberGenerator.GetBytes(53).Select((b, i) => i == 0 ? (byte)'X' : b).ToArray();
+                case "garbage": return RandomNumberGenerator.GetBytes(HelloLength).Select((b, i) => i == 0 ? (byte)'X' : b).ToArray();
                 case "http": return Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-                case "truncated": return good.Take(52).ToArray();
+                case "magic only": return Encoding.ASCII.GetBytes("DSN1");
+                case "truncated": return good.Take(HelloLength - 1).ToArray();
                 case "one byte too long": return good.Concat(new byte[1]).ToArray();
                 case "wrong magic":
-                    var magic = Hello(_key);
-                    magic[3] = (byte)'2';
-                    return magic;
-                case "next version": return Hello(_key, Handshake.ProtocolVersion + 1);
-                case "previous version": return Hello(_key, Handshake.ProtocolVersion - 1);
-                case "version 0": return Hello(_key, 0);
-                case "zero tag":
-                    Array.Clear(good, 37, 16);
+                    good[3] = (byte)'2';
                     return good;
-                case "flipped nonce":
-                    good[20] ^= 1;
-                    return good;
-                case "wrong key": return Hello(DsnNetworkKey.Generate().Bytes);
+                case "protocol version 1": return HelloOfVersion1(networkKey);
+                case "version 0": return Hello(ephemeral.PublicKey, 0);
+                case "version 3": return Hello(ephemeral.PublicKey, 3);
                 default: throw new ArgumentException(name);
             }
         }
@@ -229,11 +204,23 @@ namespace DistributedState.Tests.Security
         public async Task A_bad_hello_is_refused_and_the_responder_says_nothing(string name, string counter)
         {
             var (ci, cr) = MemoryConnection.Pair();
-            await ci.SendAsync(new ArraySegment<byte>(BadHello(name)), Token);
+            await ci.SendAsync(new ArraySegment<byte>(BadHello(name, _key)), Token);
             var error = await Refused(Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token), counter);
             if (counter == "handshake.version")
-                Assert.Contains("version", error.Message);
+                Assert.Contains("protocol version", error.Message);
             Assert.Empty(cr.Sent);
+        }
+
+        [Fact]
+        public async Task A_hello_whose_ephemeral_key_is_not_a_curve_point_is_refused_after_the_challenge()
+        {
+            foreach (var point in new[] { OffCurvePoint(), new byte[65], Enumerable.Repeat((byte)4, 65).ToArray(), Enumerable.Repeat((byte)0xFF, 65).Select((b, i) => i == 0 ? (byte)4 : b).ToArray() })
+            {
+                var (ci, cr) = MemoryConnection.Pair();
+                await ci.SendAsync(new ArraySegment<byte>(Hello(point)), Token);
+                await Refused(Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token), "handshake.malformed");
+                Assert.Equal(ChallengeLength, Assert.Single(cr.Sent).Length);
+            }
         }
 
         [Fact]
@@ -260,140 +247,193 @@ namespace DistributedState.Tests.Security
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, soon.Token));
         }
 
-        /// <summary>Plays the responder by hand: reads the hello, answers with what <paramref name="reply"/> builds.</summary>
-        private async Task<Task<HandshakeResult>> InitiatorFacing(Func<byte[], byte[]> reply)
+        /// <summary>What a hand-played responder has seen and holds when it answers the initiator's proof.</summary>
+        private sealed class ResponderView
+        {
+            public byte[] Hello = Array.Empty<byte>();
+            public byte[] Challenge = Array.Empty<byte>();
+            public SessionKeys Keys = null!;
+            public byte[] Proof = Array.Empty<byte>(); // the initiator's proof frame as it arrived
+        }
+
+        /// <summary>
+        /// Plays the responder by hand: reads the hello, sends <paramref name="challenge"/> (a correct one by default), reads
+        /// the initiator's proof, then sends what <paramref name="answer"/> builds; returns the initiator's task.
+        /// </summary>
+        private async Task<Task<HandshakeResult>> InitiatorFacing(Func<ResponderView, FrameSealer, byte[]> answer, Func<byte[], byte[]>? challenge = null)
         {
             var (ci, cr) = MemoryConnection.Pair();
             var initiating = Handshake.InitiateAsync(ci, _key, _initiator, InitiatorStatement, Token);
-            var hello = (await cr.ReceiveAsync(4096, Token))!;
-            await cr.SendAsync(new ArraySegment<byte>(reply(hello)), Token);
+            var view = new ResponderView { Hello = (await cr.ReceiveAsync(4096, Token))! };
+            using var ephemeral = EphemeralKey.Create();
+            view.Challenge = challenge?.Invoke(ephemeral.PublicKey) ?? Challenge(ephemeral.PublicKey);
+            await cr.SendAsync(new ArraySegment<byte>(view.Challenge), Token);
+            var receiving = cr.ReceiveAsync(4096, Token);
+            if (await Task.WhenAny(receiving, initiating) == initiating && !receiving.IsCompleted)
+                return initiating; // the initiator refused the challenge
+            view.Proof = (await receiving)!;
+            view.Keys = Keys(_key, ephemeral.DeriveSharedSecret(HelloKey(view.Hello)), view.Hello, view.Challenge);
+            using var sealer = new FrameSealer(view.Keys.ResponderToInitiatorEncryption, view.Keys.ResponderToInitiatorMac);
+            await cr.SendAsync(new ArraySegment<byte>(answer(view, sealer)), Token);
             return initiating;
         }
 
-        /// <summary>A responder's reply: nonce_r, then the payload sealed with the session key of (hello's nonce, nonce_r).</summary>
-        private byte[] SealedReply(byte[] hello, Func<byte[], byte[], byte[]> payload, byte[]? networkKey = null)
-        {
-            var nonceR = RandomNumberGenerator.GetBytes(32);
-            var keys = SessionKeys.Derive(networkKey ?? _key, hello.AsSpan(5, 32).ToArray(), nonceR);
-            using var sealer = new FrameSealer(keys.ResponderToInitiatorEncryption, keys.ResponderToInitiatorMac);
-            return nonceR.Concat(sealer.Seal(payload(hello, nonceR))).ToArray();
-        }
+        private byte[] CorrectAnswer(ResponderView view, FrameSealer sealer) =>
+            sealer.Seal(Proof(_responder, ResponderStatement, ResponderTranscript(view.Hello, view.Challenge, view.Keys, view.Proof)));
 
         [Fact]
-        public async Task A_hand_made_correct_reply_completes_the_initiator_so_the_refusals_below_are_meaningful()
+        public async Task A_hand_made_correct_responder_completes_the_initiator_so_the_refusals_below_are_meaningful()
         {
-            var result = await await InitiatorFacing(hello => SealedReply(hello,
-                (h, nonceR) => Proof(_responder, ResponderStatement, Transcript("responder", h, nonceR))));
+            var result = await await InitiatorFacing(CorrectAnswer);
             Assert.Equal(_responder.PublicKey, result.PeerPublicKey);
+            Assert.Equal(ResponderStatement, result.PeerIdentity);
         }
 
         [Fact]
-        public async Task The_initiator_refuses_a_reply_too_short_to_be_one()
+        public async Task The_initiator_refuses_a_challenge_that_is_not_one()
         {
-            await Refused(await InitiatorFacing(_ => new byte[10]), "handshake.malformed");
-            await Refused(await InitiatorFacing(_ => new byte[32 + 23]), "handshake.malformed");
+            await Refused(await InitiatorFacing(CorrectAnswer, _ => new byte[10]), "handshake.malformed");
+            await Refused(await InitiatorFacing(CorrectAnswer, key => Challenge(key).Concat(new byte[1]).ToArray()), "handshake.malformed");
+            await Refused(await InitiatorFacing(CorrectAnswer, _ => Challenge(OffCurvePoint())), "handshake.malformed");
         }
 
         [Fact]
-        public async Task The_initiator_refuses_a_reply_that_does_not_authenticate()
+        public async Task The_initiator_refuses_an_answer_that_does_not_authenticate()
         {
-            await Refused(await InitiatorFacing(_ => RandomNumberGenerator.GetBytes(300)), "handshake.bad_key");
-            await Refused(await InitiatorFacing(hello => SealedReply(hello,
-                (h, nonceR) => Proof(_responder, ResponderStatement, Transcript("responder", h, nonceR)), DsnNetworkKey.Generate().Bytes)), "handshake.bad_key");
+            await Refused(await InitiatorFacing((_, _) => RandomNumberGenerator.GetBytes(300)), "handshake.bad_key");
+            await Refused(await InitiatorFacing((_, _) => new byte[5]), "handshake.bad_key");
+            // Sealed with a different network key.
+            await Refused(await InitiatorFacing((view, _) =>
+            {
+                var other = SessionKeys.Derive(DsnNetworkKey.Generate().Bytes, new byte[32], HelloHash(view.Hello, view.Challenge));
+                using var sealer = new FrameSealer(other.ResponderToInitiatorEncryption, other.ResponderToInitiatorMac);
+                return sealer.Seal(Proof(_responder, ResponderStatement, new byte[32]));
+            }), "handshake.bad_key");
+            // The responder's proof must be the first frame of its direction.
+            await Refused(await InitiatorFacing((view, sealer) =>
+            {
+                sealer.Seal(new byte[1]);
+                return CorrectAnswer(view, sealer);
+            }), "handshake.bad_key");
         }
 
         [Fact]
         public async Task The_initiator_refuses_a_truncated_or_inconsistent_proof()
         {
-            await Refused(await InitiatorFacing(hello => SealedReply(hello, (_, _) => new byte[65 + 4 + 63])), "handshake.malformed");
-            await Refused(await InitiatorFacing(hello => SealedReply(hello,
-                (h, nonceR) => Proof(_responder, ResponderStatement, Transcript("responder", h, nonceR), claimedLength: ResponderStatement.Length + 1))), "handshake.malformed");
-            await Refused(await InitiatorFacing(hello => SealedReply(hello,
-                (h, nonceR) => Proof(_responder, ResponderStatement, Transcript("responder", h, nonceR), claimedLength: int.MaxValue))), "handshake.malformed");
+            await Refused(await InitiatorFacing((_, sealer) => sealer.Seal(new byte[65 + 4 + 63])), "handshake.malformed");
+            await Refused(await InitiatorFacing((view, sealer) => sealer.Seal(Proof(_responder, ResponderStatement,
+                ResponderTranscript(view.Hello, view.Challenge, view.Keys, view.Proof), claimedLength: ResponderStatement.Length + 1))), "handshake.malformed");
+            await Refused(await InitiatorFacing((view, sealer) => sealer.Seal(Proof(_responder, ResponderStatement,
+                ResponderTranscript(view.Hello, view.Challenge, view.Keys, view.Proof), claimedLength: int.MaxValue))), "handshake.malformed");
         }
 
         [Fact]
         public async Task The_initiator_refuses_a_proof_signed_over_another_transcript_or_by_another_key()
         {
             // Signed over the initiator's role label: a proof cannot be reflected from one role to the other.
-            await Refused(await InitiatorFacing(hello => SealedReply(hello,
-                (h, nonceR) => Proof(_responder, ResponderStatement, Transcript("initiator", h, nonceR)))), "handshake.bad_signature");
-            // Signed over another nonce: a proof cannot be carried to another session.
-            await Refused(await InitiatorFacing(hello => SealedReply(hello,
-                (h, _) => Proof(_responder, ResponderStatement, Transcript("responder", h, new byte[32])))), "handshake.bad_signature");
+            await Refused(await InitiatorFacing((view, sealer) => sealer.Seal(Proof(_responder, ResponderStatement,
+                InitiatorTranscript(view.Hello, view.Challenge, view.Keys)))), "handshake.bad_signature");
+            // Signed without the initiator's proof: the responder must commit to what it received.
+            await Refused(await InitiatorFacing((view, sealer) => sealer.Seal(Proof(_responder, ResponderStatement,
+                Hash("dsn/v2 responder", HelloHash(view.Hello, view.Challenge), view.Keys.Binding)))), "handshake.bad_signature");
+            // Signed over another binding (another Diffie-Hellman secret).
+            await Refused(await InitiatorFacing((view, sealer) => sealer.Seal(Proof(_responder, ResponderStatement,
+                Hash("dsn/v2 responder", HelloHash(view.Hello, view.Challenge), new byte[32], view.Proof)))), "handshake.bad_signature");
             // The presented public key is not the one that signed.
-            await Refused(await InitiatorFacing(hello => SealedReply(hello, (h, nonceR) =>
+            await Refused(await InitiatorFacing((view, sealer) =>
             {
-                var proof = Proof(_responder, ResponderStatement, Transcript("responder", h, nonceR));
+                var proof = Proof(_responder, ResponderStatement, ResponderTranscript(view.Hello, view.Challenge, view.Keys, view.Proof));
                 _initiator.PublicKey.CopyTo(proof, 0);
-                return proof;
-            })), "handshake.bad_signature");
+                return sealer.Seal(proof);
+            }), "handshake.bad_signature");
             // The statement was swapped after signing.
-            await Refused(await InitiatorFacing(hello => SealedReply(hello, (h, nonceR) =>
+            await Refused(await InitiatorFacing((view, sealer) =>
             {
-                var proof = Proof(_responder, ResponderStatement, Transcript("responder", h, nonceR));
+                var proof = Proof(_responder, ResponderStatement, ResponderTranscript(view.Hello, view.Challenge, view.Keys, view.Proof));
                 proof[70] ^= 1;
-                return proof;
-            })), "handshake.bad_signature");
+                return sealer.Seal(proof);
+            }), "handshake.bad_signature");
             // A public key that is not a curve point.
-            await Refused(await InitiatorFacing(hello => SealedReply(hello, (h, nonceR) =>
+            await Refused(await InitiatorFacing((view, sealer) =>
             {
-                var proof = Proof(_responder, ResponderStatement, Transcript("responder", h, nonceR));
+                var proof = Proof(_responder, ResponderStatement, ResponderTranscript(view.Hello, view.Challenge, view.Keys, view.Proof));
                 proof[10] ^= 1;
-                return proof;
-            })), "handshake.bad_signature");
+                return sealer.Seal(proof);
+            }), "handshake.bad_signature");
         }
 
-        /// <summary>Plays the initiator by hand up to its final message; returns the responder's task.</summary>
-        private async Task<Task<HandshakeResult>> ResponderFacing(Func<byte[], byte[], FrameSealer, byte[]> final)
+        /// <summary>What a hand-played initiator has seen and holds when it sends its proof.</summary>
+        private sealed class InitiatorView
+        {
+            public byte[] Hello = Array.Empty<byte>();
+            public byte[] Challenge = Array.Empty<byte>();
+            public SessionKeys Keys = null!;
+        }
+
+        /// <summary>
+        /// Plays the initiator by hand up to its proof, which <paramref name="proof"/> builds; returns the responder's task
+        /// and the frames the responder sent.
+        /// </summary>
+        private async Task<(Task<HandshakeResult> Responding, MemoryConnection Responder)> ResponderFacing(Func<InitiatorView, FrameSealer, byte[]> proof)
         {
             var (ci, cr) = MemoryConnection.Pair();
             var responding = Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
-            var hello = Hello(_key);
-            await ci.SendAsync(new ArraySegment<byte>(hello), Token);
-            var reply = (await ci.ReceiveAsync(4096, Token))!;
-            var keys = SessionKeys.Derive(_key, hello.AsSpan(5, 32).ToArray(), reply.AsSpan(0, 32).ToArray());
-            var sealer = new FrameSealer(keys.InitiatorToResponderEncryption, keys.InitiatorToResponderMac);
-            await ci.SendAsync(new ArraySegment<byte>(final(hello, reply, sealer)), Token);
-            return responding;
+            using var ephemeral = EphemeralKey.Create();
+            var view = new InitiatorView { Hello = Hello(ephemeral.PublicKey) };
+            await ci.SendAsync(new ArraySegment<byte>(view.Hello), Token);
+            view.Challenge = (await ci.ReceiveAsync(4096, Token))!;
+            view.Keys = Keys(_key, ephemeral.DeriveSharedSecret(ChallengeKey(view.Challenge)), view.Hello, view.Challenge);
+            using var sealer = new FrameSealer(view.Keys.InitiatorToResponderEncryption, view.Keys.InitiatorToResponderMac);
+            await ci.SendAsync(new ArraySegment<byte>(proof(view, sealer)), Token);
+            return (responding, cr);
+        }
+
+        /// <summary>The responder refuses the proof, and it signed nothing: it sent only its challenge.</summary>
+        private static async Task RefusedBeforeSigning((Task<HandshakeResult> Responding, MemoryConnection Responder) facing, string counter)
+        {
+            await Refused(facing.Responding, counter);
+            Assert.Equal(ChallengeLength, Assert.Single(facing.Responder.Sent).Length);
         }
 
         [Fact]
-        public async Task A_hand_made_correct_final_message_completes_the_responder()
+        public async Task A_hand_made_correct_proof_completes_the_responder()
         {
-            var result = await await ResponderFacing((hello, reply, sealer) =>
-                sealer.Seal(Proof(_initiator, InitiatorStatement, Transcript("initiator", hello, reply))));
+            var (responding, responder) = await ResponderFacing((view, sealer) =>
+                sealer.Seal(Proof(_initiator, InitiatorStatement, InitiatorTranscript(view.Hello, view.Challenge, view.Keys))));
+            var result = await responding;
             Assert.Equal(_initiator.PublicKey, result.PeerPublicKey);
             Assert.Equal(InitiatorStatement, result.PeerIdentity);
+            Assert.Equal(2, responder.Sent.Count);
         }
 
         [Fact]
-        public async Task The_responder_refuses_a_bad_final_message()
+        public async Task The_responder_refuses_a_bad_proof_without_signing_anything()
         {
-            await Refused(await ResponderFacing((_, _, _) => RandomNumberGenerator.GetBytes(200)), "handshake.bad_key");
-            await Refused(await ResponderFacing((_, _, _) => new byte[5]), "handshake.bad_key");
-            await Refused(await ResponderFacing((_, _, sealer) => sealer.Seal(new byte[100])), "handshake.malformed");
-            await Refused(await ResponderFacing((hello, reply, sealer) =>
-                sealer.Seal(Proof(_initiator, InitiatorStatement, Transcript("initiator", hello, reply), claimedLength: 0))), "handshake.malformed");
-            await Refused(await ResponderFacing((hello, reply, sealer) =>
-                sealer.Seal(Proof(_initiator, InitiatorStatement, Transcript("responder", hello, reply.AsSpan(0, 32).ToArray())))), "handshake.bad_signature");
-            await Refused(await ResponderFacing((hello, _, sealer) =>
-                sealer.Seal(Proof(_initiator, InitiatorStatement, Transcript("initiator", hello, new byte[10])))), "handshake.bad_signature");
+            await RefusedBeforeSigning(await ResponderFacing((_, _) => RandomNumberGenerator.GetBytes(200)), "handshake.bad_key");
+            await RefusedBeforeSigning(await ResponderFacing((_, _) => new byte[5]), "handshake.bad_key");
+            await RefusedBeforeSigning(await ResponderFacing((_, sealer) => sealer.Seal(new byte[100])), "handshake.malformed");
+            await RefusedBeforeSigning(await ResponderFacing((view, sealer) =>
+                sealer.Seal(Proof(_initiator, InitiatorStatement, InitiatorTranscript(view.Hello, view.Challenge, view.Keys), claimedLength: 0))), "handshake.malformed");
+            await RefusedBeforeSigning(await ResponderFacing((view, sealer) =>
+                sealer.Seal(Proof(_initiator, InitiatorStatement, Hash("dsn/v2 responder", HelloHash(view.Hello, view.Challenge), view.Keys.Binding)))), "handshake.bad_signature");
+            await RefusedBeforeSigning(await ResponderFacing((view, sealer) =>
+                sealer.Seal(Proof(_initiator, InitiatorStatement, Hash("dsn/v2 initiator", HelloHash(view.Hello, view.Challenge), new byte[32])))), "handshake.bad_signature");
         }
 
         [Fact]
-        public async Task The_responder_refuses_a_closed_connection_after_its_reply()
+        public async Task The_responder_refuses_a_closed_connection_after_its_challenge()
         {
             var (ci, cr) = MemoryConnection.Pair();
             var responding = Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
-            await ci.SendAsync(new ArraySegment<byte>(Hello(_key)), Token);
+            using var ephemeral = EphemeralKey.Create();
+            await ci.SendAsync(new ArraySegment<byte>(Hello(ephemeral.PublicKey)), Token);
             Assert.NotNull(await ci.ReceiveAsync(4096, Token));
             ci.Dispose();
             await Refused(responding, "handshake.closed_by_peer");
         }
 
         [Fact]
-        public async Task Messages_captured_from_an_earlier_session_cannot_complete_a_new_one()
+        public async Task Messages_captured_from_an_earlier_session_cannot_complete_a_new_one_and_make_the_responder_sign_nothing()
         {
             // Session 1, recorded.
             var (ci, cr) = MemoryConnection.Pair();
@@ -401,46 +441,61 @@ namespace DistributedState.Tests.Security
             await Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
             await first;
             var capturedHello = ci.Sent.ElementAt(0);
-            var capturedFinal = ci.Sent.ElementAt(1);
-            var capturedReply = cr.Sent.Single();
+            var capturedProof = ci.Sent.ElementAt(1);
+            var capturedChallenge = cr.Sent.ElementAt(0);
+            var capturedAnswer = cr.Sent.ElementAt(1);
 
-            // An eavesdropper replays the initiator's hello and final message to the responder: the responder's
-            // fresh nonce gives new session keys, and the old final message does not even authenticate.
+            // The initiator's hello and proof replayed to the responder: its fresh nonce and ephemeral key give new
+            // session keys, so the old proof does not even authenticate, and the responder never signs.
             var (ai, ar) = MemoryConnection.Pair();
             var responding = Handshake.RespondAsync(ar, _key, _responder, ResponderStatement, Token);
             await ai.SendAsync(new ArraySegment<byte>(capturedHello), Token);
-            var freshReply = (await ai.ReceiveAsync(4096, Token))!;
-            Assert.NotEqual(capturedReply.Take(32), freshReply.Take(32));
-            await ai.SendAsync(new ArraySegment<byte>(capturedFinal), Token);
-            await Refused(responding, "handshake.bad_key");
+            var freshChallenge = (await ai.ReceiveAsync(4096, Token))!;
+            Assert.NotEqual(ChallengeNonce(capturedChallenge), ChallengeNonce(freshChallenge));
+            Assert.NotEqual(ChallengeKey(capturedChallenge), ChallengeKey(freshChallenge));
+            await ai.SendAsync(new ArraySegment<byte>(capturedProof), Token);
+            await RefusedBeforeSigning((responding, ar), "handshake.bad_key");
 
-            // The responder's captured reply, replayed to an initiator: its fresh nonce changes the keys too.
+            // The responder's captured frames replayed to an initiator: its fresh ephemeral key changes the keys too.
             var (bi, br) = MemoryConnection.Pair();
             var initiating = Handshake.InitiateAsync(bi, _key, _initiator, InitiatorStatement, Token);
             Assert.NotNull(await br.ReceiveAsync(4096, Token));
-            await br.SendAsync(new ArraySegment<byte>(capturedReply), Token);
+            await br.SendAsync(new ArraySegment<byte>(capturedChallenge), Token);
+            Assert.NotNull(await br.ReceiveAsync(4096, Token));
+            await br.SendAsync(new ArraySegment<byte>(capturedAnswer), Token);
             await Refused(initiating, "handshake.bad_key");
         }
 
         [Fact]
-        public async Task Even_a_key_holder_cannot_reuse_a_captured_proof_in_a_new_session()
+        public async Task A_network_key_holder_in_the_middle_who_swaps_the_ephemeral_keys_cannot_pass_either_proof_on()
         {
-            // A member holding the network key records session 1 and decrypts the initiator's proof (the session
-            // keys follow from the key and the nonces on the wire), then re-seals it for a new session.
-            var (ci, cr) = MemoryConnection.Pair();
-            var first = Handshake.InitiateAsync(ci, _key, _initiator, InitiatorStatement, Token);
-            await Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
-            await first;
-            var hello1 = ci.Sent.ElementAt(0);
-            var reply1 = cr.Sent.Single();
-            var final1 = (byte[])ci.Sent.ElementAt(1).Clone();
-            var keys1 = SessionKeys.Derive(_key, hello1.AsSpan(5, 32).ToArray(), reply1.AsSpan(0, 32).ToArray());
-            using var opener1 = new FrameOpener(keys1.InitiatorToResponderEncryption, keys1.InitiatorToResponderMac);
-            Assert.Equal(FrameRejection.None, opener1.Open(final1, out var length));
-            var capturedProof = final1.AsSpan(FrameCipher.SequenceLength, length).ToArray();
+            // The man in the middle holds the network key and its own ephemeral keys, so it shares a secret with each
+            // side and can open and re-seal the proofs; but each proof is signed over the ephemeral keys its signer saw.
+            var (ci, mFromI) = MemoryConnection.Pair();
+            var (mToR, cr) = MemoryConnection.Pair();
+            var initiating = Handshake.InitiateAsync(ci, _key, _initiator, InitiatorStatement, Token);
+            var responding = Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
+            using var towardInitiator = EphemeralKey.Create();
+            using var towardResponder = EphemeralKey.Create();
 
-            var responding = await ResponderFacing((_, _, sealer) => sealer.Seal(capturedProof));
-            await Refused(responding, "handshake.bad_signature");
+            var helloI = (await mFromI.ReceiveAsync(4096, Token))!;
+            var helloM = Hello(towardResponder.PublicKey, nonce: HelloNonce(helloI));
+            await mToR.SendAsync(new ArraySegment<byte>(helloM), Token);
+            var challengeR = (await mToR.ReceiveAsync(4096, Token))!;
+            var challengeM = Challenge(towardInitiator.PublicKey, ChallengeNonce(challengeR));
+            await mFromI.SendAsync(new ArraySegment<byte>(challengeM), Token);
+
+            var keysI = Keys(_key, towardInitiator.DeriveSharedSecret(HelloKey(helloI)), helloI, challengeM);
+            var keysR = Keys(_key, towardResponder.DeriveSharedSecret(ChallengeKey(challengeR)), helloM, challengeR);
+            var proofI = (await mFromI.ReceiveAsync(4096, Token))!;
+            using var fromI = new FrameOpener(keysI.InitiatorToResponderEncryption, keysI.InitiatorToResponderMac);
+            Assert.Equal(FrameRejection.None, fromI.Open(proofI, out var length));
+            using var toR = new FrameSealer(keysR.InitiatorToResponderEncryption, keysR.InitiatorToResponderMac);
+            await mToR.SendAsync(new ArraySegment<byte>(toR.Seal(proofI, FrameCipher.SequenceLength, length)), Token);
+
+            await RefusedBeforeSigning((responding, cr), "handshake.bad_signature");
+            mFromI.Dispose();
+            await Refused(initiating, "handshake.closed_by_peer");
         }
     }
 }

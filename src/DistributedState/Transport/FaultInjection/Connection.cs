@@ -5,8 +5,8 @@ using System.Threading.Tasks;
 
 namespace DistributedState.Transport.FaultInjection
 {
-    /// <summary>One end of an in-memory connection.</summary>
-    internal sealed class Connection : IDsnConnection
+    /// <summary>One end of an in-memory connection, whose links may drop, repeat, reorder and corrupt frames (<see cref="ILossyConnection"/>).</summary>
+    internal sealed class Connection : ILossyConnection
     {
         private readonly FaultInjectionNetwork _network;
         private int _disposed;

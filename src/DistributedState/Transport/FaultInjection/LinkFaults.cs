@@ -40,7 +40,7 @@ namespace DistributedState.Transport.FaultInjection
         /// <summary>
         /// The first this-many frames each way on every connection are spared drop, duplication, reordering and
         /// corruption (they are still delayed). A TCP handshake that loses a packet retransmits it; this
-        /// transport does not, so 2 covers the node's 3-frame authentication handshake and keeps connection setup
+        /// transport does not, so 2 covers the node's 4-frame authentication handshake (2 frames each way) and keeps connection setup
         /// working on a lossy link. Default 0: every frame is fair game.
         /// </summary>
         public int ProtectedFrames { get; set; }
