@@ -37,7 +37,7 @@ namespace DistributedState
             lock (_gate)
             {
                 _selfAlive = AliveRecord.Create(_identity, NodeId, _incarnation, _advertised.Host, _advertised.Port);
-                _members.AddSelf(_selfAlive, DateTimeOffset.UtcNow);
+                _members.AddSelf(_selfAlive, _rebind, DateTimeOffset.UtcNow);
                 HoldRunOpening();
                 _own.BeginEpoch(_clock.Next(), _clock.Next);
             }

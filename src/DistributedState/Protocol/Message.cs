@@ -14,6 +14,8 @@ namespace DistributedState.Protocol
         Direct = 9,
         DirectAck = 10,
         Shed = 11,
+        IndirectPing = 12,
+        IndirectAck = 13,
     }
 
     /// <summary>A protocol message; <see cref="MessageCodec"/> turns it into bytes and back.</summary>
