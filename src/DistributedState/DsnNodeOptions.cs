@@ -54,8 +54,21 @@ namespace DistributedState
         /// </summary>
         public string? IdentityPath { get; set; }
 
-        /// <summary>When false, the identity key lives only in memory and a restarted node is a new identity.</summary>
+        /// <summary>
+        /// When false, the identity key lives only in memory and a restarted node is a new identity, which peers that
+        /// remember the NodeId's previous key refuse (see <see cref="ReplacedIdentityPath"/>).
+        /// </summary>
         public bool PersistIdentity { get; set; } = true;
+
+        /// <summary>
+        /// The identity file this node's NodeId was bound to until now, to move the NodeId to the node's current identity
+        /// (a rotated or replaced key). Peers remember which key each NodeId has, also after it failed or left, and refuse
+        /// any other key; at start the node signs, with the key in this file, a re-bind naming its current key, which every
+        /// node checks against the key it remembers. Only the re-bind is kept, not the old key. Leave it unset otherwise;
+        /// once every node has seen the re-bind it is no longer needed. If the old key is lost, pin the new key in every
+        /// node's <see cref="AllowedNodes"/> instead.
+        /// </summary>
+        public string? ReplacedIdentityPath { get; set; }
 
         /// <summary>
         /// Pinned members: NodeId → identity public key (hex, see <see cref="DsnNode.PublicKey"/>). When not empty, only

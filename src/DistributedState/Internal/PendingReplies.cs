@@ -62,6 +62,25 @@ namespace DistributedState.Internal
         private static bool IsSameResponder(object allowed, object responder) =>
             allowed is string allowedId && responder is string responderId ? NameRules.SameNodeId(allowedId, responderId) : allowed.Equals(responder);
 
+        /// <summary>
+        /// The state of a request <paramref name="responder"/> may answer, without completing it: for a reply that must
+        /// be checked against the state before it counts. False when there is no such request or the responder may not.
+        /// </summary>
+        public bool TryGet(TId id, object responder, out TState state)
+        {
+            lock (_lock)
+            {
+                if (_pending.TryGetValue(id, out var request) && request.Responders.Any(allowed => IsSameResponder(allowed, responder)))
+                {
+                    state = request.State;
+                    return true;
+                }
+            }
+
+            state = default!;
+            return false;
+        }
+
         /// <summary>Completes and removes the request if <paramref name="responder"/> may answer it; false (nothing changes) otherwise.</summary>
         public bool TryComplete(TId id, object responder, out TState state)
         {

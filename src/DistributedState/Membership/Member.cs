@@ -39,13 +39,19 @@ namespace DistributedState.Membership
         /// <summary>The member's signed leave, kept to hand on to peers that missed it.</summary>
         public LeaveRecord? Leave { get; set; }
 
-        /// <summary>Who reported the current suspicion or failure (for the log and the digest answer).</summary>
-        public string? Reporter { get; private set; }
+        /// <summary>The signed accusation that set the current suspicion or failure, handed on to peers that missed it.</summary>
+        public Accusation? Accusation { get; private set; }
+
+        /// <summary>Who reported the current suspicion or failure.</summary>
+        public string? Reporter => Accusation?.Reporter;
+
+        /// <summary>The re-bind that moved the NodeId to this member's key, handed on with its alive record.</summary>
+        public RebindRecord? Rebind { get; set; }
 
         /// <summary>When the suspicion began (milliseconds of the node's monotonic clock).</summary>
         public long SuspectedAt { get; private set; }
 
-        /// <summary>Distinct members that suspect it: each shortens the suspicion timeout (Lifeguard).</summary>
+        /// <summary>Distinct members whose signed suspicions of it were verified: each shortens the suspicion timeout (Lifeguard).</summary>
         public HashSet<string> Suspecters { get; } = new HashSet<string>(NameRules.NodeIdComparer);
 
         public DsnEndpoint EndPoint => new DsnEndpoint(Alive.Host.Length == 0 ? "127.0.0.1" : Alive.Host, Alive.Port);
@@ -57,7 +63,8 @@ namespace DistributedState.Membership
 
         public static byte StatusRank(DsnPeerStatus status) => (byte)status;
 
-        public void SetStatus(DsnPeerStatus status, long incarnation, string? reporter, DateTimeOffset now, long monotonicNow)
+        /// <summary>Sets the status; <paramref name="accusation"/> is the verified one that caused a suspicion or failure.</summary>
+        public void SetStatus(DsnPeerStatus status, long incarnation, Accusation? accusation, DateTimeOffset now, long monotonicNow)
         {
             if (status == DsnPeerStatus.Suspect && Status != DsnPeerStatus.Suspect)
             {
@@ -67,13 +74,13 @@ namespace DistributedState.Membership
 
             if (status != DsnPeerStatus.Suspect)
                 Suspecters.Clear();
-            if (reporter is not null && status == DsnPeerStatus.Suspect)
-                Suspecters.Add(reporter);
+            if (accusation is not null && status == DsnPeerStatus.Suspect)
+                Suspecters.Add(accusation.Reporter);
             if (status != Status)
                 LastChange = now;
             Status = status;
             Incarnation = incarnation;
-            Reporter = reporter;
+            Accusation = accusation;
         }
 
         /// <summary>Gives a suspect its full suspicion time again, counted from <paramref name="monotonicNow"/>.</summary>

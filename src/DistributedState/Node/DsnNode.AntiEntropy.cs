@@ -108,24 +108,30 @@ namespace DistributedState
             var alive = new List<AliveRecord>();
             var accusations = new List<Accusation>();
             var leaves = new List<LeaveRecord>();
+            var rebinds = new List<RebindRecord>();
             foreach (var member in _members.All)
             {
                 var known = theirs.TryGetValue(member.NodeId, out var their);
                 if (!known || their.Incarnation < member.Alive.Incarnation)
+                {
                     alive.Add(member.Alive);
+                    // A peer that still holds the NodeId's previous key needs the re-bind to take this one.
+                    if (member.Rebind is not null)
+                        rebinds.Add(member.Rebind);
+                }
+
                 if (member.Status == DsnPeerStatus.Alive)
                     continue;
                 if (known && (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank >= member.Rank)))
                     continue;
                 if (member.Status == DsnPeerStatus.Left && member.Leave is not null)
                     leaves.Add(member.Leave);
-                else if (member.Status != DsnPeerStatus.Left)
-                    accusations.Add(new Accusation(member.Status == DsnPeerStatus.Suspect ? AccusationKind.Suspect : AccusationKind.Failed,
-                        member.NodeId, member.Incarnation, member.Reporter ?? NodeId));
+                else if (member.Accusation is not null)
+                    accusations.Add(member.Accusation); // as its reporter signed it: we cannot vouch in another's name
             }
 
             if (alive.Count + accusations.Count + leaves.Count > 0)
-                session.Send(new MembersMessage(0, alive, accusations, leaves));
+                session.Send(new MembersMessage(0, alive, accusations, leaves, rebinds));
 
             // The peer suspects this node, or holds it failed: refute. (A higher incarnation is not taken from an
             // unsigned digest; it arrives as a signed alive record.)

@@ -136,10 +136,14 @@ namespace DistributedState
         private PeerSession Admit(IDsnConnection connection, HandshakeResult handshake, bool initiated, string? expectedNodeId)
         {
             AliveRecord record;
+            RebindRecord? rebind = null;
             try
             {
+                // The statement: the peer's alive record, and the re-bind to its key if it replaces another.
                 var reader = new WireReader(handshake.PeerIdentity);
                 record = AliveRecord.Read(reader);
+                if (reader.Remaining > 0)
+                    rebind = RebindRecord.Read(reader);
                 reader.End();
             }
             catch (InvalidDataException error)
@@ -171,7 +175,7 @@ namespace DistributedState
             PeerSession session;
             lock (_gate)
             {
-                var problem = _members.AdmissionProblem(record.NodeId, record.PublicKey, out var counter);
+                var problem = _members.AdmissionProblem(record.NodeId, record.PublicKey, overSession: true, rebind, out var counter);
                 if (problem is not null)
                     throw new HandshakeException(counter, problem);
                 if (MemberCapProblem(record.NodeId) is { } full)
@@ -182,7 +186,8 @@ namespace DistributedState
                 session = new PeerSession(connection, handshake, record.NodeId, initiated, _limits, _counters, _logger,
                     _options.HandshakeTimeout + _options.SendTimeout, WhenThawed, _sendBudget, _options.AntiEntropyInterval) { OpenedAt = MonotonicMs };
                 _sessions.Add(session);
-                ApplyMembers(record.NodeId, new MembersMessage(0, new[] { record }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>()), originate: true);
+                var rebinds = rebind is null ? Array.Empty<RebindRecord>() : new[] { rebind };
+                ApplyMembers(record.NodeId, new MembersMessage(0, new[] { record }, Array.Empty<Accusation>(), Array.Empty<LeaveRecord>(), rebinds), originate: true, overSession: true);
             }
 
             session.Start(OnMessage, OnSessionClosed);
@@ -193,9 +198,10 @@ namespace DistributedState
 
         private byte[] SelfStatement()
         {
-            var writer = new WireWriter(200);
+            var writer = new WireWriter(480);
             lock (_gate)
                 _selfAlive!.Write(writer);
+            _rebind?.Write(writer);
             return writer.ToArray();
         }
 

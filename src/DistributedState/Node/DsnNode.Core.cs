@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using DistributedState.Events;
@@ -28,6 +29,8 @@ namespace DistributedState
         private readonly NodeLog _logger;
         private readonly IDsnTransport _transport;
         private readonly IdentityKey _identity;
+        /// <summary>The re-bind from <see cref="DsnNodeOptions.ReplacedIdentityPath"/>'s key to <see cref="_identity"/>, if asked for.</summary>
+        private readonly RebindRecord? _rebind;
         private readonly byte[] _networkKey;
         private readonly ProtocolLimits _limits;
         private readonly object _gate = new object();
@@ -59,6 +62,7 @@ namespace DistributedState
             _limits = new ProtocolLimits(options.MaxValueBytes, options.MaxMessageBytes);
             _members = new MemberTable(options.AllowedNodes);
             _identity = LoadIdentity(options);
+            _rebind = SignRebind(options, _identity);
             _own = new OwnerState(NodeId);
             _sessions = new SessionRegistry<PeerSession>(NodeId);
             _sendBudget = new SendBudget(options.MaxSendQueueBytes, PeerSession.MaxQueuedBytes);
@@ -88,6 +92,20 @@ namespace DistributedState
                 return IdentityKey.Create();
             var path = options.IdentityPath ?? IdentityKey.DefaultPath(options.NodeId);
             return IdentityKey.LoadOrCreate(path);
+        }
+
+        /// <summary>Signs, with the replaced identity's key, the statement that moves this NodeId to the current identity.</summary>
+        private static RebindRecord? SignRebind(DsnNodeOptions options, IdentityKey current)
+        {
+            var path = options.ReplacedIdentityPath;
+            if (path is null)
+                return null;
+            if (!File.Exists(path))
+                throw new DsnArgumentException(DsnArgument.Option, $"The replaced identity file '{path}' does not exist; give the identity file this NodeId had before.", nameof(DsnNodeOptions.ReplacedIdentityPath));
+            using var replaced = IdentityKey.Load(path);
+            if (replaced.PublicKeyHex == current.PublicKeyHex)
+                throw new DsnArgumentException(DsnArgument.Option, $"The replaced identity file '{path}' holds the node's current identity; point IdentityPath at the new identity (or leave it unset for a new one) and ReplacedIdentityPath at the old file.", nameof(DsnNodeOptions.ReplacedIdentityPath));
+            return RebindRecord.Create(replaced, options.NodeId, current.PublicKey);
         }
 
         private DsnPeer ToPeer(Member member) => new DsnPeer(member.NodeId, member.EndPoint, member.Status, member.LastChange,

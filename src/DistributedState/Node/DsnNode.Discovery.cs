@@ -36,17 +36,20 @@ namespace DistributedState
         {
             if (!IsRunning)
                 return;
+            string boundKey; // a failed dial is held against the key the member is bound to, if any (none yet for a stranger)
             lock (_gate)
             {
                 if (_sessions.IsConnected(beacon.NodeId) || _dialing.ContainsKey(beacon.NodeId))
                     return;
-                if (_members.TryGet(beacon.NodeId, out var known) && !known.IsDeparted && BeyondFullMesh)
+                var isKnown = _members.TryGet(beacon.NodeId, out var known);
+                if (isKnown && !known.IsDeparted && BeyondFullMesh)
                     return;
+                boundKey = isKnown ? known.PublicKeyHex : string.Empty;
             }
 
             _counters.Add("discovery.dials");
             _logger.LogDebug("Discovered {Peer} at {EndPoint}.", beacon.NodeId, beacon.EndPoint);
-            _ = DialQuietlyAsync(beacon.NodeId, beacon.EndPoint);
+            _ = DialQuietlyAsync(beacon.NodeId, beacon.EndPoint, boundKey);
         }
     }
 }

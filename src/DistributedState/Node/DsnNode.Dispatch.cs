@@ -53,6 +53,12 @@ namespace DistributedState
                 case DirectAckMessage directAck:
                     HandleDirectAck(session, directAck);
                     break;
+                case IndirectPingMessage indirectPing:
+                    HandleIndirectPing(session, indirectPing);
+                    break;
+                case IndirectAckMessage indirectAck:
+                    HandleIndirectAck(session, indirectAck);
+                    break;
                 case ShedMessage:
                     HandleShed(session);
                     break;

@@ -19,9 +19,11 @@ namespace DistributedState
     {
         private const int TickMs = 50;
         private const int IndirectProbes = 3;
-        /// <summary>This node's probes waiting for an Ack: from the target, or relayed by a helper of an indirect probe.</summary>
+        /// <summary>This node's direct probes waiting for the target's Ack (state: the target).</summary>
         private readonly PendingReplies<uint, string> _probes = new PendingReplies<uint, string>(UnguessableIds.NextUInt32);
-        /// <summary>Indirect probes this node runs for others: the requester's session and probe id, for relaying the Ack.</summary>
+        /// <summary>This node's indirect probes waiting for a helper to relay the target's signed IndirectAck (state: the target).</summary>
+        private readonly PendingReplies<uint, string> _indirectProbes = new PendingReplies<uint, string>(UnguessableIds.NextUInt32);
+        /// <summary>Indirect probes this node runs for others: the requester's session and probe id, for relaying the IndirectAck.</summary>
         private readonly PendingReplies<uint, (PeerSession Requester, uint ProbeId)> _relayedProbes =
             new PendingReplies<uint, (PeerSession, uint)>(UnguessableIds.NextUInt32);
         private readonly ProbeScheduler<Member> _probeScheduler;
@@ -81,7 +83,7 @@ namespace DistributedState
                 }
 
                 foreach (var member in toDial)
-                    _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
+                    _ = DialQuietlyAsync(member.NodeId, member.EndPoint, member.PublicKeyHex);
             }
         }
 
@@ -105,11 +107,14 @@ namespace DistributedState
                     .OrderBy(_ => _random.Next())
                     .Take(Math.Max(0, DialTarget() - _sessions.PeerCount)).ToList();
             foreach (var member in toDial)
-                _ = DialQuietlyAsync(member.NodeId, member.EndPoint);
+                _ = DialQuietlyAsync(member.NodeId, member.EndPoint, member.PublicKeyHex);
         }
 
         /// <summary>A dial in the background; its outcome tells <see cref="DialBackoff"/> when housekeeping may dial the endpoint again.</summary>
-        private async Task DialQuietlyAsync(string nodeId, DsnEndpoint endpoint)
+        /// <param name="nodeId">The member to connect to.</param>
+        /// <param name="endpoint">Where it said it is.</param>
+        /// <param name="publicKeyHex">The key it is bound to, which a failure is held against.</param>
+        private async Task DialQuietlyAsync(string nodeId, DsnEndpoint endpoint, string publicKeyHex)
         {
             try
             {
@@ -119,8 +124,16 @@ namespace DistributedState
             catch (Exception error)
             {
                 _dialBackoff.Failed(endpoint, MonotonicMs);
+                NoteUnreachable(nodeId, publicKeyHex);
                 _logger.LogDebug("Could not connect to {Peer} at {EndPoint}: {Reason}", nodeId, endpoint, error.Message);
             }
+        }
+
+        /// <summary>This node could not reach a member: evidence against a binding of it learned from gossip only.</summary>
+        private void NoteUnreachable(string nodeId, string publicKeyHex)
+        {
+            lock (_gate)
+                _members.NoteUnreachable(nodeId, publicKeyHex);
         }
 
         /// <summary>Live members to dial now, by <see cref="DialPlanner"/>'s rule.</summary>
@@ -155,7 +168,9 @@ namespace DistributedState
         {
             DsnEndpoint endpoint;
             uint probeId;
+            uint indirectId = 0;
             long incarnation;
+            string publicKeyHex;
             bool dialled;
             Task acked;
             lock (_gate)
@@ -164,6 +179,7 @@ namespace DistributedState
                     return;
                 endpoint = member.EndPoint;
                 incarnation = member.Incarnation;
+                publicKeyHex = member.PublicKeyHex;
                 (probeId, acked) = _probes.Start(nodeId, nodeId);
                 _probesInFlight.Add(nodeId);
                 dialled = _sessions.Preferred(nodeId) is null;
@@ -182,6 +198,7 @@ namespace DistributedState
                     }
                     catch (Exception error)
                     {
+                        NoteUnreachable(nodeId, publicKeyHex);
                         _logger.LogDebug("Probe of {Peer} could not connect: {Reason}", nodeId, error.Message);
                         // A strong hint, not proof: a member that is leaving refuses connections too, and its leave
                         // may still be on the way. Give it one probe timeout to arrive.
@@ -208,18 +225,25 @@ namespace DistributedState
 
                 _health.Worse();
 
+                // Helpers ping the target on our behalf; only the target's signature over our fresh probe id, relayed
+                // by one of them, proves it alive (a helper's word alone does not). A late direct Ack counts too.
+                var indirectAcked = acked;
                 lock (_gate)
                 {
                     var helpers = _sessions.Peers.Where(p => !NameRules.SameNodeId(p, nodeId) && _members.TryGet(p, out var m) && m.Status == DsnPeerStatus.Alive)
                         .OrderBy(_ => _random.Next()).Take(IndirectProbes).ToList();
-                    foreach (var helper in helpers)
+                    if (helpers.Count > 0)
                     {
-                        _probes.Allow(probeId, helper);
-                        _sessions.Preferred(helper)?.Send(new PingRequestMessage(probeId, nodeId));
+                        (indirectId, indirectAcked) = _indirectProbes.Start(helpers[0], nodeId);
+                        foreach (var helper in helpers)
+                        {
+                            _indirectProbes.Allow(indirectId, helper);
+                            _sessions.Preferred(helper)?.Send(new PingRequestMessage(indirectId, nodeId));
+                        }
                     }
                 }
 
-                if (await CompletesWithin(acked, timeout).ConfigureAwait(false))
+                if (await CompletesWithin(Task.WhenAny(acked, indirectAcked), timeout).ConfigureAwait(false))
                     return;
                 await WhenThawed().ConfigureAwait(false);
                 if (MonotonicMs - sentAt > 4 * timeout.TotalMilliseconds)
@@ -239,6 +263,7 @@ namespace DistributedState
             finally
             {
                 _probes.Remove(probeId);
+                _indirectProbes.Remove(indirectId);
                 ShedProbeConnectionIfSurplus(nodeId, dialled);
             }
         }
@@ -263,7 +288,7 @@ namespace DistributedState
                 else if (member.Suspecters.Add(NodeId))
                 {
                     // Already suspected by others: confirm it, which shortens everyone's suspicion timeout (Lifeguard).
-                    var accusation = new Accusation(AccusationKind.Suspect, nodeId, member.Incarnation, NodeId);
+                    var accusation = SignAccusation(member, AccusationKind.Suspect);
                     Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), Array.Empty<AliveRecord>(), new[] { accusation }, Array.Empty<LeaveRecord>())), null);
                 }
             }
@@ -306,9 +331,15 @@ namespace DistributedState
             foreach (var member in reap)
             {
                 _reaped.Remember(member.NodeId, Math.Max(member.Incarnation, member.Alive.Incarnation), now + (long)_options.DepartedRetention.TotalMilliseconds);
-                _members.Remove(member.NodeId);
+                var evicted = _members.Remove(member.NodeId);
                 _owners.Remove(member.NodeId);
-                _logger.LogInformation("Forgot {Peer} and its state: departed longer than the retention period.", member.NodeId);
+                _logger.LogInformation("Forgot {Peer} and its state: departed longer than the retention period; its NodeId stays bound to its key.", member.NodeId);
+                foreach (var binding in evicted)
+                {
+                    _counters.Add("members.bindings.evicted");
+                    _logger.LogWarning("Forgot the key binding of {Peer}, the oldest of {Count} kept for departed members: another key may now claim that NodeId.",
+                        binding.NodeId, _members.Bindings.RetiredCount + 1);
+                }
             }
 
             _reaped.Expire(now);
@@ -324,7 +355,7 @@ namespace DistributedState
 
         private void HandleAck(PeerSession session, AckMessage ack)
         {
-            // Only the probed member, or a helper asked to probe it, may answer a probe.
+            // Only the probed member itself may answer a direct probe.
             if (_probes.TryComplete(ack.ProbeId, session.PeerId, out _))
             {
                 lock (_gate)
@@ -333,17 +364,13 @@ namespace DistributedState
                         RequestDigest(session);
                 }
             }
-            else if (_relayedProbes.TryComplete(ack.ProbeId, session.PeerId, out var relayed))
-            {
-                relayed.Requester.Send(new AckMessage(relayed.ProbeId, 0));
-            }
             else
             {
                 _counters.Add("probes.rejected.foreign_ack");
             }
         }
 
-        /// <summary>Probes a member on another's behalf and relays the ack (SWIM's indirect probe).</summary>
+        /// <summary>Probes a member on another's behalf and relays its signed answer (SWIM's indirect probe).</summary>
         private void HandlePingRequest(PeerSession session, PingRequestMessage request)
         {
             DsnEndpoint endpoint;
@@ -361,13 +388,47 @@ namespace DistributedState
                 try
                 {
                     var targetSession = await GetOrDialAsync(request.Target, endpoint).ConfigureAwait(false);
-                    targetSession.Send(new PingMessage(probeId, 0));
+                    targetSession.Send(new IndirectPingMessage(probeId, session.PeerId, request.ProbeId));
                 }
                 catch (Exception error)
                 {
                     _logger.LogDebug("Indirect probe of {Peer} could not connect: {Reason}", request.Target, error.Message);
                 }
             });
+        }
+
+        /// <summary>A helper pings this node for a requester: the answer proves, to the requester, that this node answered.</summary>
+        private void HandleIndirectPing(PeerSession session, IndirectPingMessage ping)
+        {
+            var proof = _identity.Sign(IndirectAckMessage.ProvenContent(ping.Requester, NodeId, ping.RequesterProbeId));
+            session.Send(new IndirectAckMessage(ping.ProbeId, proof));
+        }
+
+        /// <summary>
+        /// The target's signed answer: relayed by a helper for one of this node's indirect probes (checked against the
+        /// target's key), or sent by the target of an indirect probe this node runs for another (relayed as it is).
+        /// </summary>
+        private void HandleIndirectAck(PeerSession session, IndirectAckMessage ack)
+        {
+            if (_indirectProbes.TryGet(ack.ProbeId, session.PeerId, out var target))
+            {
+                bool proven;
+                lock (_gate)
+                    proven = _members.TryGet(target, out var member)
+                        && member.Verifier.Verify(IndirectAckMessage.ProvenContent(NodeId, member.NodeId, ack.ProbeId), ack.Proof);
+                if (proven)
+                    _indirectProbes.TryComplete(ack.ProbeId, session.PeerId, out _);
+                else
+                    _counters.Add("probes.rejected.unproven_ack");
+            }
+            else if (_relayedProbes.TryComplete(ack.ProbeId, session.PeerId, out var relayed))
+            {
+                relayed.Requester.Send(new IndirectAckMessage(relayed.ProbeId, ack.Proof));
+            }
+            else
+            {
+                _counters.Add("probes.rejected.foreign_ack");
+            }
         }
 
         private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout)

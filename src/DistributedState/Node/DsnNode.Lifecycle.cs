@@ -37,7 +37,7 @@ namespace DistributedState
             lock (_gate)
             {
                 _selfAlive = SignSelfAlive();
-                _members.AddSelf(_selfAlive, DateTimeOffset.UtcNow);
+                _members.AddSelf(_selfAlive, _rebind, DateTimeOffset.UtcNow);
                 HoldRunOpening();
                 _own.BeginEpoch(_clock.Next(), _clock.Next);
             }

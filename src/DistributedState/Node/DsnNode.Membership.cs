@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using DistributedState.Internal;
 using DistributedState.Membership;
@@ -18,14 +19,17 @@ namespace DistributedState
         /// <summary>
         /// Applies a membership message. News is handed on: to every peer when this node is the first to hear it
         /// (<paramref name="originate"/>), otherwise to a few peers while the message's relay budget lasts.
+        /// <paramref name="overSession"/>: the message holds the identity statement <paramref name="fromPeer"/> just
+        /// authenticated in a handshake, which binds its key firmly.
         /// </summary>
-        private void ApplyMembers(string? fromPeer, MembersMessage message, bool originate)
+        private void ApplyMembers(string? fromPeer, MembersMessage message, bool originate, bool overSession = false)
         {
             var now = DateTimeOffset.UtcNow;
             var monotonic = MonotonicMs;
             var alive = new List<AliveRecord>();
             var accusations = new List<Accusation>();
             var leaves = new List<LeaveRecord>();
+            var rebinds = new List<RebindRecord>();
 
             foreach (var record in message.Alive)
             {
@@ -37,7 +41,8 @@ namespace DistributedState
 
                 if (_reaped.IsStale(record.NodeId, record.Incarnation) || RefusedByMemberCap(record))
                     continue;
-                var update = _members.ApplyAlive(record, now, monotonic);
+                var rebind = message.Rebinds.FirstOrDefault(r => NameRules.SameNodeId(r.NodeId, record.NodeId));
+                var update = _members.ApplyAlive(record, rebind, overSession && NameRules.SameNodeId(record.NodeId, fromPeer), now, monotonic);
                 switch (update.Kind)
                 {
                     case MemberUpdateKind.Rejected:
@@ -47,6 +52,8 @@ namespace DistributedState
                         _reaped.Forget(record.NodeId);
                         if (!_owners.ContainsKey(record.NodeId))
                             _owners[record.NodeId] = new OwnerState(record.NodeId);
+                        if (update.Reason is not null)
+                            NoteRebound(record.NodeId, update.Reason);
                         _logger.LogInformation("Member {Peer} joined at {EndPoint}.", record.NodeId, update.Member!.EndPoint);
                         RaisePeerJoined(update.Member);
                         break;
@@ -59,7 +66,7 @@ namespace DistributedState
                         }
 
                         _owners[record.NodeId] = new OwnerState(record.NodeId);
-                        _logger.LogWarning("Member {Peer} came back with a new identity key; its previous state was dropped.", record.NodeId);
+                        NoteRebound(record.NodeId, update.Reason!);
                         RaiseStateChanges(removed);
                         RaisePeerStatusChanged(update.Member!, update.OldStatus);
                         break;
@@ -68,8 +75,11 @@ namespace DistributedState
                         break;
                 }
 
-                if (update.IsNews)
-                    alive.Add(record);
+                if (!update.IsNews)
+                    continue;
+                alive.Add(record);
+                if (update.Member!.Rebind is not null)
+                    rebinds.Add(update.Member.Rebind);
             }
 
             foreach (var accusation in message.Accusations)
@@ -78,11 +88,17 @@ namespace DistributedState
                 {
                     // Only our current incarnation can be accused: a higher one was never announced (and an earlier
                     // run's higher incarnation reaches us as its signed alive record).
-                    if (accusation.Incarnation == _incarnation)
+                    if (accusation.Incarnation != _incarnation || !_members.TryGet(NodeId, out var self))
+                        continue;
+                    var problem = _members.AccusationProblem(accusation, self, out var counter);
+                    if (problem is not null)
                     {
-                        Refute(accusation.Incarnation, $"{accusation.Reporter} reported it {accusation.Kind}");
-                        _health.Worse(); // being suspected hints that this node is the slow one (Lifeguard)
+                        Reject(new MemberUpdate(MemberUpdateKind.Rejected, self, reason: problem, counter: counter));
+                        continue;
                     }
+
+                    Refute(accusation.Incarnation, $"{accusation.Reporter} reported it {accusation.Kind}");
+                    _health.Worse(); // being suspected hints that this node is the slow one (Lifeguard)
                     continue;
                 }
 
@@ -125,11 +141,11 @@ namespace DistributedState
             _changed.Pulse();
             if (originate)
             {
-                Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), alive, accusations, leaves)), fromPeer);
+                Broadcast(MessageCodec.Encode(new MembersMessage(InitialRelayBudget(), alive, accusations, leaves, rebinds)), fromPeer);
             }
             else if (message.RelayBudget > 0 && fromPeer is not null)
             {
-                var relayed = MessageCodec.Encode(new MembersMessage((byte)(message.RelayBudget - 1), alive, accusations, leaves));
+                var relayed = MessageCodec.Encode(new MembersMessage((byte)(message.RelayBudget - 1), alive, accusations, leaves, rebinds));
                 // A leave is rare and everyone should hear it at once, also a member that joined moments ago and
                 // is not yet connected to the leaver: whoever learns it first tells all its peers, not a few.
                 if (leaves.Count > 0)
@@ -139,12 +155,23 @@ namespace DistributedState
             }
         }
 
+        /// <summary>A NodeId moved to a new identity key: the previous identity's state is gone, which the operator should know.</summary>
+        private void NoteRebound(string nodeId, string why)
+        {
+            _counters.Add("members.rebound");
+            _logger.LogWarning("Member {Peer} now has a new identity key ({Why}); the state of its previous identity was dropped.", nodeId, why);
+        }
+
         /// <summary>Originates a statement this node made itself (a suspicion, a failure) and tells every peer.</summary>
         private void Accuse(Member member, AccusationKind kind)
         {
-            var accusation = new Accusation(kind, member.NodeId, member.Incarnation, NodeId);
+            var accusation = SignAccusation(member, kind);
             ApplyMembers(null, new MembersMessage(0, Array.Empty<AliveRecord>(), new[] { accusation }, Array.Empty<LeaveRecord>()), originate: true);
         }
+
+        /// <summary>This node's signed accusation of a member at the incarnation it holds.</summary>
+        private Accusation SignAccusation(Member member, AccusationKind kind) =>
+            Accusation.Create(_identity, NodeId, kind, member.NodeId, member.Alive.PublicKey, member.Incarnation);
 
         /// <summary>
         /// An alive record of this node came back from the network. One signed by us with a higher incarnation

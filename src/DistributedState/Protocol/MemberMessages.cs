@@ -149,17 +149,22 @@ namespace DistributedState.Protocol
     }
 
     /// <summary>
-    /// A SWIM suspicion or failure report. Any member may make one (it is authenticated by the session, not
-    /// signed): the accused member refutes it with a newer <see cref="AliveRecord"/>.
+    /// A SWIM suspicion or failure report, signed by its reporter: evidence of what that member observed, which anyone
+    /// may relay but nobody can make in another member's name. The signature also covers the accused member's public
+    /// key (not sent: every receiver that can apply the accusation knows it), so an accusation of one identity never
+    /// applies to another identity under the same NodeId. The accused refutes it with a newer <see cref="AliveRecord"/>.
     /// </summary>
     internal sealed class Accusation
     {
-        public Accusation(AccusationKind kind, string nodeId, long incarnation, string reporter)
+        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v2 accusation");
+
+        public Accusation(AccusationKind kind, string nodeId, long incarnation, string reporter, byte[] signature)
         {
             Kind = kind;
             NodeId = nodeId;
             Incarnation = incarnation;
             Reporter = reporter;
+            Signature = signature;
         }
 
         public AccusationKind Kind { get; }
@@ -170,12 +175,23 @@ namespace DistributedState.Protocol
 
         public string Reporter { get; }
 
+        public byte[] Signature { get; }
+
+        /// <summary>The reporter's accusation of the member with <paramref name="accusedPublicKey"/>, signed by the reporter.</summary>
+        public static Accusation Create(IdentityKey reporterIdentity, string reporter, AccusationKind kind, string nodeId, byte[] accusedPublicKey, long incarnation)
+        {
+            var unsigned = new Accusation(kind, nodeId, incarnation, reporter, new byte[0]);
+            return new Accusation(kind, nodeId, incarnation, reporter, reporterIdentity.Sign(unsigned.SignedContent(accusedPublicKey)));
+        }
+
+        /// <summary>Whether the reporter (its <paramref name="reporterVerifier"/>) signed this accusation of the member holding <paramref name="accusedPublicKey"/>.</summary>
+        public bool IsSignedBy(SignatureVerifier reporterVerifier, byte[] accusedPublicKey) =>
+            reporterVerifier.Verify(SignedContent(accusedPublicKey), Signature);
+
         public void Write(WireWriter writer)
         {
-            writer.U8((byte)Kind);
-            writer.ShortString(NodeId);
-            writer.I64(Incarnation);
-            writer.ShortString(Reporter);
+            WriteUnsigned(writer);
+            writer.Fixed(Signature);
         }
 
         public static Accusation Read(WireReader reader)
@@ -184,22 +200,109 @@ namespace DistributedState.Protocol
             if (kind != (byte)AccusationKind.Suspect && kind != (byte)AccusationKind.Failed)
                 throw new System.IO.InvalidDataException($"Unknown accusation kind {kind}.");
             return new Accusation((AccusationKind)kind, reader.ShortString(ProtocolLimits.MaxNodeIdBytes), reader.I64(),
-                reader.ShortString(ProtocolLimits.MaxNodeIdBytes));
+                reader.ShortString(ProtocolLimits.MaxNodeIdBytes), reader.Fixed(IdentityKey.SignatureLength));
+        }
+
+        private byte[] SignedContent(byte[] accusedPublicKey)
+        {
+            var writer = new WireWriter(192);
+            writer.Fixed(Label);
+            WriteUnsigned(writer);
+            writer.Fixed(accusedPublicKey);
+            return writer.ToArray();
+        }
+
+        private void WriteUnsigned(WireWriter writer)
+        {
+            writer.U8((byte)Kind);
+            writer.ShortString(NodeId);
+            writer.I64(Incarnation);
+            writer.ShortString(Reporter);
         }
     }
 
     /// <summary>
-    /// Membership news: alive records, accusations and leaves, applied in that order. A receiver that learns
-    /// something from it forwards the news to a few peers while <see cref="RelayBudget"/> lasts.
+    /// The operator's approval to move a NodeId to a new identity key: a statement naming the old and the new key,
+    /// signed with the old one. Every node checks it against the key it holds bound to the NodeId, so only whoever
+    /// holds the bound key can hand the NodeId on, and nobody can move it back without the new key.
+    /// </summary>
+    internal sealed class RebindRecord
+    {
+        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v2 rebind");
+
+        public RebindRecord(string nodeId, byte[] oldPublicKey, byte[] newPublicKey, byte[] signature)
+        {
+            NodeId = nodeId;
+            OldPublicKey = oldPublicKey;
+            NewPublicKey = newPublicKey;
+            Signature = signature;
+        }
+
+        public string NodeId { get; }
+
+        public byte[] OldPublicKey { get; }
+
+        public byte[] NewPublicKey { get; }
+
+        /// <summary>By the old key.</summary>
+        public byte[] Signature { get; }
+
+        public static RebindRecord Create(IdentityKey oldIdentity, string nodeId, byte[] newPublicKey)
+        {
+            var unsigned = new RebindRecord(nodeId, oldIdentity.PublicKey, newPublicKey, new byte[0]);
+            return new RebindRecord(nodeId, oldIdentity.PublicKey, newPublicKey, oldIdentity.Sign(unsigned.SignedContent()));
+        }
+
+        /// <summary>Whether the old key signed it.</summary>
+        public bool IsSignedByOldKey()
+        {
+            using var verifier = SignatureVerifier.For(OldPublicKey);
+            return verifier.Verify(SignedContent(), Signature);
+        }
+
+        public void Write(WireWriter writer)
+        {
+            WriteUnsigned(writer);
+            writer.Fixed(Signature);
+        }
+
+        public static RebindRecord Read(WireReader reader) => new RebindRecord(
+            reader.ShortString(ProtocolLimits.MaxNodeIdBytes),
+            reader.Fixed(IdentityKey.PublicKeyLength),
+            reader.Fixed(IdentityKey.PublicKeyLength),
+            reader.Fixed(IdentityKey.SignatureLength));
+
+        private byte[] SignedContent()
+        {
+            var writer = new WireWriter(224);
+            writer.Fixed(Label);
+            WriteUnsigned(writer);
+            return writer.ToArray();
+        }
+
+        private void WriteUnsigned(WireWriter writer)
+        {
+            writer.ShortString(NodeId);
+            writer.Fixed(OldPublicKey);
+            writer.Fixed(NewPublicKey);
+        }
+    }
+
+    /// <summary>
+    /// Membership news: alive records, accusations and leaves, applied in that order, and the re-binds that let alive
+    /// records under a new identity key replace the key their NodeId was bound to. A receiver that learns something
+    /// from it forwards the news to a few peers while <see cref="RelayBudget"/> lasts.
     /// </summary>
     internal sealed class MembersMessage : Message
     {
-        public MembersMessage(byte relayBudget, IReadOnlyList<AliveRecord> alive, IReadOnlyList<Accusation> accusations, IReadOnlyList<LeaveRecord> leaves)
+        public MembersMessage(byte relayBudget, IReadOnlyList<AliveRecord> alive, IReadOnlyList<Accusation> accusations, IReadOnlyList<LeaveRecord> leaves,
+            IReadOnlyList<RebindRecord>? rebinds = null)
         {
             RelayBudget = relayBudget;
             Alive = alive;
             Accusations = accusations;
             Leaves = leaves;
+            Rebinds = rebinds ?? System.Array.Empty<RebindRecord>();
         }
 
         public byte RelayBudget { get; }
@@ -209,6 +312,9 @@ namespace DistributedState.Protocol
         public IReadOnlyList<Accusation> Accusations { get; }
 
         public IReadOnlyList<LeaveRecord> Leaves { get; }
+
+        /// <summary>Re-binds for NodeIds among <see cref="Alive"/>.</summary>
+        public IReadOnlyList<RebindRecord> Rebinds { get; }
 
         public override MessageType Type => MessageType.Members;
 
@@ -224,6 +330,9 @@ namespace DistributedState.Protocol
             writer.U32((uint)Leaves.Count);
             foreach (var leave in Leaves)
                 leave.Write(writer);
+            writer.U32((uint)Rebinds.Count);
+            foreach (var rebind in Rebinds)
+                rebind.Write(writer);
         }
 
         public static MembersMessage Read(WireReader reader)
@@ -233,12 +342,15 @@ namespace DistributedState.Protocol
             for (var i = reader.Count(AliveRecord.MinEncodedBytes); i > 0; i--)
                 alive.Add(AliveRecord.Read(reader));
             var accusations = new List<Accusation>();
-            for (var i = reader.Count(13); i > 0; i--)
+            for (var i = reader.Count(77); i > 0; i--)
                 accusations.Add(Accusation.Read(reader));
             var leaves = new List<LeaveRecord>();
             for (var i = reader.Count(74); i > 0; i--)
                 leaves.Add(LeaveRecord.Read(reader));
-            return new MembersMessage(budget, alive, accusations, leaves);
+            var rebinds = new List<RebindRecord>();
+            for (var i = reader.Count(196); i > 0; i--)
+                rebinds.Add(RebindRecord.Read(reader));
+            return new MembersMessage(budget, alive, accusations, leaves, rebinds);
         }
     }
 }

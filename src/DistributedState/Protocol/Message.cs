@@ -14,6 +14,8 @@ namespace DistributedState.Protocol
         Direct = 9,
         DirectAck = 10,
         Shed = 11,
+        IndirectPing = 12,
+        IndirectAck = 13,
 
         // Fleet queries take numbers of their own, apart from the core protocol's.
         Query = 40,

@@ -9,7 +9,7 @@ namespace DistributedState.Protocol
     internal static class MessageCodec
     {
         /// <summary>The protocol version this build speaks; a frame of another version is refused.</summary>
-        public const byte Version = 1;
+        public const byte Version = 2;
 
         public static byte[] Encode(Message message)
         {
@@ -41,6 +41,8 @@ namespace DistributedState.Protocol
                 MessageType.Direct => DirectMessage.Read(reader, limits),
                 MessageType.DirectAck => DirectAckMessage.Read(reader),
                 MessageType.Shed => ShedMessage.Instance,
+                MessageType.IndirectPing => IndirectPingMessage.Read(reader),
+                MessageType.IndirectAck => IndirectAckMessage.Read(reader),
                 MessageType.Query => QueryMessage.Read(reader, limits),
                 MessageType.QueryResponse => QueryResponseMessage.Read(reader, limits),
                 _ => throw new InvalidDataException($"Unknown message type {(byte)type}."),

@@ -40,7 +40,7 @@ namespace DistributedState.Tests.Dissemination
             var before = ViewSummary.Compute(new[] { Member(_a, "web1", 3) }, NoOwners);
             Assert.NotEqual(before, ViewSummary.Compute(new[] { Member(_a, "web1", 4) }, NoOwners));
             var suspect = Member(_a, "web1", 3);
-            suspect.SetStatus(DsnPeerStatus.Suspect, 3, "db1", Now, 0);
+            suspect.SetStatus(DsnPeerStatus.Suspect, 3, Accusation.Create(_b, "db1", AccusationKind.Suspect, "web1", _a.PublicKey, 3), Now, 0);
             Assert.NotEqual(before, ViewSummary.Compute(new[] { suspect }, NoOwners));
         }
 

@@ -178,7 +178,8 @@ namespace DistributedState.Tests.Hostile
             await mallory.Main.PingAsync();
 
             var incarnation = b.GetPeer("b").Incarnation;
-            await mallory.Main.SendAsync(Members(accusations: new[] { new Accusation(AccusationKind.Suspect, "b", long.MaxValue, "mallory") }));
+            var bKey = Internal.Hex.TryDecode(b.PublicKey, out var key) ? key : throw new InvalidOperationException();
+            await mallory.Main.SendAsync(Members(accusations: new[] { Accusation.Create(mallory.Identity, "mallory", AccusationKind.Suspect, "b", bKey, long.MaxValue) }));
             await mallory.Main.PingAsync();
             // An incarnation b never announced cannot be accused: a refuses it, b stays alive where it was.
             await CounterReachesAsync(a, "members.rejected.unknown_incarnation", 1);

@@ -44,7 +44,7 @@ namespace DistributedState.Tests.Protocol
 
         [Theory]
         [InlineData(0)]
-        [InlineData(2)]
+        [InlineData(1)]
         [InlineData(255)]
         public void Another_protocol_version_is_refused(byte version)
         {
@@ -53,12 +53,12 @@ namespace DistributedState.Tests.Protocol
 
         [Theory]
         [InlineData(0)]
-        [InlineData(12)]
+        [InlineData(14)]
         [InlineData(200)]
         [InlineData(255)]
         public void An_unknown_message_type_is_refused(byte type)
         {
-            Refused(new byte[] { 1, type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, fragment: "Unknown message type");
+            Refused(new byte[] { MessageCodec.Version, type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, fragment: "Unknown message type");
         }
 
         [Fact]
@@ -81,15 +81,15 @@ namespace DistributedState.Tests.Protocol
         [Fact]
         public void Unknown_flags_ranks_kinds_and_entry_markers_are_refused()
         {
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(2); w.U32(0); w.U32(0); }), fragment: "flags");
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(1); w.ShortString("a"); w.I64(1); w.U8(4); w.U32(0); }), fragment: "rank");
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(3); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.U32(0); }), fragment: "accusation kind");
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(0); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.U32(0); }), fragment: "accusation kind");
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(2); w.U32(0); w.U32(0); }), fragment: "flags");
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(1); w.ShortString("a"); w.I64(1); w.U8(4); w.U32(0); }), fragment: "rank");
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(3); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.Fixed(new byte[64]); w.U32(0); w.U32(0); }), fragment: "accusation kind");
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(0); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.Fixed(new byte[64]); w.U32(0); w.U32(0); }), fragment: "accusation kind");
             Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(2); w.Fixed(new byte[64]); }), fragment: "entry flag");
         }
 
         private static byte[] PushWithBatch(Action<WireWriter> batch) =>
-            Frame(w => { w.U8(1); w.U8((byte)MessageType.Push); w.U8(0); w.U32(1); batch(w); });
+            Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Push); w.U8(0); w.U32(1); batch(w); });
 
         [Fact]
         public void Batches_whose_versions_are_out_of_order_are_refused()
@@ -122,15 +122,15 @@ namespace DistributedState.Tests.Protocol
         [Fact]
         public void Strings_longer_than_their_field_allows_are_refused()
         {
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.PingRequest); w.U32(1); w.ShortString(new string('n', 65)); }), fragment: "at most 64");
-            var ok = Frame(w => { w.U8(1); w.U8((byte)MessageType.PingRequest); w.U32(1); w.ShortString(new string('n', 64)); });
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.PingRequest); w.U32(1); w.ShortString(new string('n', 65)); }), fragment: "at most 64");
+            var ok = Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.PingRequest); w.U32(1); w.ShortString(new string('n', 64)); });
             Assert.IsType<PingRequestMessage>(MessageCodec.Decode(ok, 0, ok.Length, Small));
             // 64 bytes, not 64 characters: 33 two-byte characters are 66 bytes.
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.PingRequest); w.U32(1); w.ShortString(new string('é', 33)); }), fragment: "at most 64");
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.PingRequest); w.U32(1); w.ShortString(new string('é', 33)); }), fragment: "at most 64");
             // A value over MaxValueBytes and a payload over MaxMessageBytes.
             Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(1); w.LongString(new string('v', 1025)); w.Fixed(new byte[64]); }), fragment: "at most 1024");
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.Direct); w.U64(1); w.Bytes(new byte[1025]); }), fragment: "at most 1024");
-            var direct = Frame(w => { w.U8(1); w.U8((byte)MessageType.Direct); w.U64(1); w.Bytes(new byte[1024]); });
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Direct); w.U64(1); w.Bytes(new byte[1025]); }), fragment: "at most 1024");
+            var direct = Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Direct); w.U64(1); w.Bytes(new byte[1024]); });
             Assert.Equal(1024, Assert.IsType<DirectMessage>(MessageCodec.Decode(direct, 0, direct.Length, Small)).Payload.Length);
         }
 
@@ -150,24 +150,25 @@ namespace DistributedState.Tests.Protocol
         public void Strings_that_are_not_valid_utf8_are_refused(string name, string hex)
         {
             Assert.True(DistributedState.Internal.Hex.TryDecode(hex, out var bad), name);
-            Refused(Frame(w => { w.U8(1); w.U8((byte)MessageType.PingRequest); w.U32(1); w.U16((ushort)bad.Length); w.Fixed(bad); }), fragment: "UTF-8");
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.PingRequest); w.U32(1); w.U16((ushort)bad.Length); w.Fixed(bad); }), fragment: "UTF-8");
         }
 
         public static IEnumerable<object[]> HugeClaims()
         {
             const uint GiB = 1u << 30;
-            yield return new object[] { "direct payload of 1 GiB", Frame(w => { w.U8(1); w.U8((byte)MessageType.Direct); w.U64(1); w.U32(GiB); }, 64) };
-            yield return new object[] { "direct payload of 4 GiB - 1", Frame(w => { w.U8(1); w.U8((byte)MessageType.Direct); w.U64(1); w.U32(uint.MaxValue); }, 64) };
+            yield return new object[] { "direct payload of 1 GiB", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Direct); w.U64(1); w.U32(GiB); }, 64) };
+            yield return new object[] { "direct payload of 4 GiB - 1", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Direct); w.U64(1); w.U32(uint.MaxValue); }, 64) };
             yield return new object[] { "value of 1 GiB", PadTo(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(1); w.U32(GiB); }), 64) };
-            yield return new object[] { "push of 4 billion batches", Frame(w => { w.U8(1); w.U8((byte)MessageType.Push); w.U8(0); w.U32(uint.MaxValue); }, 64) };
-            yield return new object[] { "sync of 1 billion batches", Frame(w => { w.U8(1); w.U8((byte)MessageType.Sync); w.ShortString("o"); w.I64(0); w.U32(GiB); }, 64) };
-            yield return new object[] { "1 billion alive records", Frame(w => { w.U8(1); w.U8((byte)MessageType.Members); w.U8(0); w.U32(GiB); }, 64) };
-            yield return new object[] { "1 billion accusations", Frame(w => { w.U8(1); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(GiB); }, 64) };
-            yield return new object[] { "1 billion leaves", Frame(w => { w.U8(1); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(0); w.U32(GiB); }, 64) };
-            yield return new object[] { "1 billion member digests", Frame(w => { w.U8(1); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(GiB); }, 64) };
-            yield return new object[] { "1 billion owner digests", Frame(w => { w.U8(1); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "push of 4 billion batches", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Push); w.U8(0); w.U32(uint.MaxValue); }, 64) };
+            yield return new object[] { "sync of 1 billion batches", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Sync); w.ShortString("o"); w.I64(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "1 billion alive records", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "1 billion accusations", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "1 billion leaves", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "1 billion re-binds", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(0); w.U32(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "1 billion member digests", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "1 billion owner digests", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(0); w.U32(GiB); }, 64) };
             yield return new object[] { "1 billion batch entries", PadTo(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(GiB); }), 64) };
-            yield return new object[] { "node id of 65535 bytes", Frame(w => { w.U8(1); w.U8((byte)MessageType.PingRequest); w.U32(1); w.U16(ushort.MaxValue); }, 64) };
+            yield return new object[] { "node id of 65535 bytes", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.PingRequest); w.U32(1); w.U16(ushort.MaxValue); }, 64) };
             yield return new object[] { "key of 65535 bytes", PadTo(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.U16(ushort.MaxValue); }), 64) };
         }
 

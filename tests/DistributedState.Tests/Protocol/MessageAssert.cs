@@ -39,6 +39,7 @@ namespace DistributedState.Tests.Protocol
                         Assert.Equal(x.NodeId, y.NodeId);
                         Assert.Equal(x.Incarnation, y.Incarnation);
                         Assert.Equal(x.Reporter, y.Reporter);
+                        Assert.Equal(x.Signature, y.Signature);
                     });
                     Lists(e.Leaves, members.Leaves, (x, y) =>
                     {
@@ -46,6 +47,22 @@ namespace DistributedState.Tests.Protocol
                         Assert.Equal(x.Incarnation, y.Incarnation);
                         Assert.Equal(x.Signature, y.Signature);
                     });
+                    Lists(e.Rebinds, members.Rebinds, (x, y) =>
+                    {
+                        Assert.Equal(x.NodeId, y.NodeId);
+                        Assert.Equal(x.OldPublicKey, y.OldPublicKey);
+                        Assert.Equal(x.NewPublicKey, y.NewPublicKey);
+                        Assert.Equal(x.Signature, y.Signature);
+                    });
+                    break;
+                case IndirectPingMessage e:
+                    var indirectPing = (IndirectPingMessage)actual;
+                    Assert.Equal((e.ProbeId, e.Requester, e.RequesterProbeId), (indirectPing.ProbeId, indirectPing.Requester, indirectPing.RequesterProbeId));
+                    break;
+                case IndirectAckMessage e:
+                    var indirectAck = (IndirectAckMessage)actual;
+                    Assert.Equal(e.ProbeId, indirectAck.ProbeId);
+                    Assert.Equal(e.Proof, indirectAck.Proof);
                     break;
                 case PushMessage e:
                     var push = (PushMessage)actual;

@@ -96,7 +96,14 @@ namespace DistributedState.Tests.Protocol
             from id in NodeId
             from incarnation in I64
             from reporter in NodeId
-            select new Accusation(kind, id, incarnation, reporter);
+            from signature in Gen.Choose(0, int.MaxValue).Select(seed => RandomBytes(IdentityKey.SignatureLength, seed))
+            select new Accusation(kind, id, incarnation, reporter, signature);
+
+        public static Gen<RebindRecord> Rebind =>
+            from id in NodeId
+            from keys in Gen.Choose(0, int.MaxValue).Select(seed => (RandomBytes(IdentityKey.PublicKeyLength, seed), RandomBytes(IdentityKey.PublicKeyLength, seed ^ 0x5555)))
+            from signature in Gen.Choose(0, int.MaxValue).Select(seed => RandomBytes(IdentityKey.SignatureLength, seed))
+            select new RebindRecord(id, keys.Item1, keys.Item2, signature);
 
         public static Gen<LeaveRecord> Leave =>
             from id in NodeId
@@ -140,12 +147,22 @@ namespace DistributedState.Tests.Protocol
 
         public static Gen<Message> PingRequest => Gen.Zip(U32, NodeId, (p, t) => (Message)new PingRequestMessage(p, t));
 
+        public static Gen<Message> IndirectPing =>
+            from probe in U32
+            from requester in NodeId
+            from requesterProbe in U32
+            select (Message)new IndirectPingMessage(probe, requester, requesterProbe);
+
+        public static Gen<Message> IndirectAck =>
+            Gen.Zip(U32, Gen.Choose(0, int.MaxValue).Select(seed => RandomBytes(IdentityKey.SignatureLength, seed)), (p, proof) => (Message)new IndirectAckMessage(p, proof));
+
         public static Gen<Message> Members =>
             from budget in U8
             from alive in ListOf(Alive, 12)
             from accusations in ListOf(Accusation, 12)
             from leaves in ListOf(Leave, 12)
-            select (Message)new MembersMessage(budget, alive, accusations, leaves);
+            from rebinds in ListOf(Rebind, 4)
+            select (Message)new MembersMessage(budget, alive, accusations, leaves, rebinds);
 
         public static Gen<Message> Push =>
             from budget in U8
@@ -197,6 +214,8 @@ namespace DistributedState.Tests.Protocol
             [MessageType.Direct] = Direct,
             [MessageType.DirectAck] = DirectAck,
             [MessageType.Shed] = Gen.Constant((Message)ShedMessage.Instance),
+            [MessageType.IndirectPing] = IndirectPing,
+            [MessageType.IndirectAck] = IndirectAck,
             [MessageType.Query] = Query,
             [MessageType.QueryResponse] = QueryResponse,
         };
