@@ -88,129 +88,24 @@ namespace DistributedState
             lock (_gate)
             {
                 NotePreviousRun(digest.Owners);
-                var theirMembers = new Dictionary<string, MemberDigest>(NameRules.NodeIdComparer);
-                foreach (var entry in digest.Members)
-                    theirMembers[entry.NodeId] = entry;
-                var weLack = SendMissingMembers(session, theirMembers);
-                weLack |= SendMissingState(session, digest.Owners);
-                if (digest.ReplyWithDigest && weLack)
+                var members = MemberDigestDiff.Compute(_members, _reaped, digest.Members, NodeId, _incarnation);
+                if (members.PeerLacksAnything)
+                    session.Send(new MembersMessage(0, members.Alive, members.Accusations, members.Leaves));
+                if (members.Doubted is { } ofUs)
+                    Refute(ofUs.Incarnation, $"{session.PeerId} holds it as {(DsnPeerStatus)ofUs.StatusRank}");
+
+                var state = StateDigestDiff.Compute(_owners, _members, digest.Owners, session.PeerId);
+                foreach (var answer in state.Answers)
+                {
+                    foreach (var message in answer.Messages(_limits.MaxFrameBytes - 4096))
+                        session.Send(message);
+                }
+
+                if (digest.ReplyWithDigest && (members.WeLack || state.WeLack))
                     session.Send(BuildDigest(0, replyWithDigest: false));
                 if (digest.RequestId != 0)
                     session.Send(new DigestDoneMessage(digest.RequestId));
             }
-        }
-
-        /// <summary>Returns true when the peer knows something of membership that we do not.</summary>
-        private bool SendMissingMembers(PeerSession session, Dictionary<string, MemberDigest> theirs)
-        {
-            var alive = new List<AliveRecord>();
-            var accusations = new List<Accusation>();
-            var leaves = new List<LeaveRecord>();
-            foreach (var member in _members.All)
-            {
-                var known = theirs.TryGetValue(member.NodeId, out var their);
-                if (!known || their.Incarnation < member.Alive.Incarnation)
-                    alive.Add(member.Alive);
-                if (member.Status == DsnPeerStatus.Alive)
-                    continue;
-                if (known && (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank >= member.Rank)))
-                    continue;
-                if (member.Status == DsnPeerStatus.Left && member.Leave is not null)
-                    leaves.Add(member.Leave);
-                else if (member.Status != DsnPeerStatus.Left)
-                    accusations.Add(new Accusation(member.Status == DsnPeerStatus.Suspect ? AccusationKind.Suspect : AccusationKind.Failed,
-                        member.NodeId, member.Incarnation, member.Reporter ?? NodeId));
-            }
-
-            if (alive.Count + accusations.Count + leaves.Count > 0)
-                session.Send(new MembersMessage(0, alive, accusations, leaves));
-
-            // The peer suspects this node, or holds it failed: refute. (A higher incarnation is not taken from an
-            // unsigned digest; it arrives as a signed alive record.)
-            if (theirs.TryGetValue(NodeId, out var ofUs) && ofUs.Incarnation == _incarnation && ofUs.StatusRank > 0)
-                Refute(ofUs.Incarnation, $"{session.PeerId} holds it as {(DsnPeerStatus)ofUs.StatusRank}");
-
-            foreach (var their in theirs.Values)
-            {
-                if (!_members.TryGet(their.NodeId, out var member))
-                {
-                    if (!_reaped.Contains(their.NodeId))
-                        return true;
-                }
-                else if (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank > member.Rank))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>Returns true when the peer holds state that we do not.</summary>
-        private bool SendMissingState(PeerSession session, IReadOnlyList<OwnerDigest> theirOwners)
-        {
-            var theirs = new Dictionary<string, OwnerDigest>(NameRules.NodeIdComparer);
-            foreach (var entry in theirOwners)
-                theirs[entry.Owner] = entry;
-
-            foreach (var owner in _owners.Values)
-            {
-                if (!owner.IsPublished)
-                    continue;
-                var known = theirs.TryGetValue(owner.Owner, out var their);
-                if (known && their.Epoch > owner.Epoch && !owner.IsNewerRun(their.Epoch) && NameRules.SameNodeId(owner.Owner, session.PeerId))
-                {
-                    // The owner runs an epoch below versions of its own that we hold (its clock is behind): it must
-                    // see them to rebase above them, since versions never go backwards.
-                    foreach (var chunk in ChunkForFrames(owner.BatchesAfter(0, 0)))
-                        session.Send(new SyncMessage(owner.Owner, 0, chunk));
-                    continue;
-                }
-
-                if (known && (their.Epoch > owner.Epoch || (their.Epoch == owner.Epoch && their.Version >= owner.Version)))
-                    continue;
-                var from = known && their.Epoch == owner.Epoch ? their.Version : 0;
-                var batches = owner.BatchesAfter(known ? their.Epoch : 0, from);
-                foreach (var chunk in ChunkForFrames(batches))
-                    session.Send(new SyncMessage(owner.Owner, from, chunk));
-            }
-
-            foreach (var their in theirs.Values)
-            {
-                if (!_owners.TryGetValue(their.Owner, out var owner))
-                {
-                    if (_members.TryGet(their.Owner, out _))
-                        return true;
-                }
-                else if (owner.IsNewerRun(their.Epoch) || (their.Epoch == owner.Epoch && their.Version > owner.Version))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private IEnumerable<List<SignedBatch>> ChunkForFrames(List<SignedBatch> batches)
-        {
-            var budget = _limits.MaxFrameBytes - 4096;
-            var chunk = new List<SignedBatch>();
-            long size = 0;
-            foreach (var batch in batches)
-            {
-                if (chunk.Count > 0 && size + batch.Size > budget)
-                {
-                    yield return chunk;
-                    chunk = new List<SignedBatch>();
-                    size = 0;
-                }
-
-                chunk.Add(batch);
-                size += batch.Size;
-            }
-
-            if (chunk.Count > 0)
-                yield return chunk;
         }
 
         private void HandleDigestDone(PeerSession session, DigestDoneMessage done)
