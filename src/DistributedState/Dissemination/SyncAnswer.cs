@@ -5,7 +5,8 @@ namespace DistributedState.Dissemination
 {
     /// <summary>
     /// The batches of one owner a peer lacks, given that it holds the owner up to <see cref="FromVersion"/>, and how
-    /// they travel: as many sync messages as frames require, oldest batches first.
+    /// they travel: as many sync messages as frames require, oldest batches first, each but the last marked
+    /// <see cref="SyncMessage.MoreFollow"/> (the receiver checks the whole answer against the owner's commitment).
     /// </summary>
     internal sealed class SyncAnswer
     {
@@ -31,7 +32,7 @@ namespace DistributedState.Dissemination
             {
                 if (chunk.Count > 0 && size + batch.Size > frameBudget)
                 {
-                    yield return new SyncMessage(Owner, FromVersion, chunk);
+                    yield return new SyncMessage(Owner, FromVersion, chunk, moreFollow: true);
                     chunk = new List<SignedBatch>();
                     size = 0;
                 }

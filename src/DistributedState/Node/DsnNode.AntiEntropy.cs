@@ -64,6 +64,40 @@ namespace DistributedState
             SendDigest(session, 0);
         }
 
+        /// <summary>
+        /// Under <c>_gate</c>: <paramref name="offender"/> sent a copy of <paramref name="owner"/>'s state that did not add
+        /// up. Asks someone else with a digest: the owner itself when connected, else another connected peer at random,
+        /// else the owner through a new connection. (Each session is asked at most once per anti-entropy interval; the
+        /// probe summaries start a digest later if this one is skipped.)
+        /// </summary>
+        private void RepairElsewhere(PeerSession offender, string owner)
+        {
+            var target = _sessions.Preferred(owner);
+            if (target is null || target == offender)
+            {
+                var others = new List<string>(1);
+                RelayPolicy.ChooseTargets(_sessions.Peers, offender.PeerId, 1, _random, others);
+                target = others.Count > 0 ? _sessions.Preferred(others[0]) : null;
+            }
+
+            if (target is not null)
+                RequestDigest(target);
+            else if (!NameRules.SameNodeId(owner, offender.PeerId) && _members.TryGet(owner, out var member) && member.Status == DsnPeerStatus.Alive)
+                _ = RepairThroughAsync(owner, member.EndPoint);
+        }
+
+        private async Task RepairThroughAsync(string owner, DsnEndpoint endpoint)
+        {
+            try
+            {
+                RequestDigest(await GetOrDialAsync(owner, endpoint).ConfigureAwait(false)); // a new connection sent one already
+            }
+            catch (Exception error)
+            {
+                _logger.LogDebug("Could not reach {Owner} to repair its state: {Reason}.", owner, error.Message); // probes and digests retry
+            }
+        }
+
         private DigestMessage BuildDigest(uint requestId, bool replyWithDigest)
         {
             var members = new List<MemberDigest>(_members.Count);

@@ -7,6 +7,7 @@ using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.State;
+using DistributedState.Tests.Support;
 using Xunit;
 
 namespace DistributedState.Tests.Dissemination
@@ -22,16 +23,15 @@ namespace DistributedState.Tests.Dissemination
         public StateDigestDiffTests()
         {
             _members.ApplyAlive(AliveRecord.Create(_db, "db", 1, "127.0.0.1", 1), Now, 0);
+            var owner = new SigningOwner(_db, "db");
             var db = new OwnerState("db");
-            db.Apply(Batch(100, 100, 101, ("a", 101, "1")), new List<StateChange>());
-            db.Apply(Batch(100, 101, 102, ("b", 102, "2")), new List<StateChange>());
+            db.TryApply(owner.Batch(100, 100, 101, ("a", 101, "1")), long.MaxValue, new List<StateChange>());
+            db.TryApply(owner.Batch(100, 101, 102, ("b", 102, "2")), long.MaxValue, new List<StateChange>());
+            Assert.Equal(102, db.Version);
             _owners["db"] = db;
         }
 
         public void Dispose() => _db.Dispose();
-
-        private SignedBatch Batch(long epoch, long baseVersion, long version, params (string Key, long Version, string? Value)[] entries) =>
-            SignedBatch.Create(_db, "db", epoch, baseVersion, version, entries.Select(e => new BatchEntry(e.Key, e.Version, e.Value)).ToList());
 
         private StateDigestDiff Diff(string peer, params OwnerDigest[] theirs) => StateDigestDiff.Compute(_owners, _members, theirs, peer);
 
@@ -111,6 +111,7 @@ namespace DistributedState.Tests.Dissemination
             Assert.Equal(new[] { 101L, 102L }, messages.SelectMany(m => m.Batches).Select(b => b.Version));
             Assert.Equal(2, messages.Count);
             Assert.All(messages, m => Assert.Equal(("db", 0L), (m.Owner, m.FromVersion)));
+            Assert.Equal(new[] { true, false }, messages.Select(m => m.MoreFollow)); // the receiver judges the answer whole
             Assert.Single(answer.Messages(long.MaxValue));
         }
     }
