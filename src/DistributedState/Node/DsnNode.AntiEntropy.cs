@@ -64,6 +64,40 @@ namespace DistributedState
             SendDigest(session, 0);
         }
 
+        /// <summary>
+        /// Under <c>_gate</c>: <paramref name="offender"/> sent a copy of <paramref name="owner"/>'s state that did not add
+        /// up. Asks someone else with a digest: the owner itself when connected, else another connected peer at random,
+        /// else the owner through a new connection. (Each session is asked at most once per anti-entropy interval; the
+        /// probe summaries start a digest later if this one is skipped.)
+        /// </summary>
+        private void RepairElsewhere(PeerSession offender, string owner)
+        {
+            var target = _sessions.Preferred(owner);
+            if (target is null || target == offender)
+            {
+                var others = new List<string>(1);
+                RelayPolicy.ChooseTargets(_sessions.Peers, offender.PeerId, 1, _random, others);
+                target = others.Count > 0 ? _sessions.Preferred(others[0]) : null;
+            }
+
+            if (target is not null)
+                RequestDigest(target);
+            else if (!NameRules.SameNodeId(owner, offender.PeerId) && _members.TryGet(owner, out var member) && member.Status == DsnPeerStatus.Alive)
+                _ = RepairThroughAsync(owner, member.EndPoint);
+        }
+
+        private async Task RepairThroughAsync(string owner, DsnEndpoint endpoint)
+        {
+            try
+            {
+                RequestDigest(await GetOrDialAsync(owner, endpoint).ConfigureAwait(false)); // a new connection sent one already
+            }
+            catch (Exception error)
+            {
+                _logger.LogDebug("Could not reach {Owner} to repair its state: {Reason}.", owner, error.Message); // probes and digests retry
+            }
+        }
+
         private DigestMessage BuildDigest(uint requestId, bool replyWithDigest)
         {
             var members = new List<MemberDigest>(_members.Count);
@@ -90,135 +124,24 @@ namespace DistributedState
             lock (_gate)
             {
                 NotePreviousRun(digest.Owners);
-                var theirMembers = new Dictionary<string, MemberDigest>(NameRules.NodeIdComparer);
-                foreach (var entry in digest.Members)
-                    theirMembers[entry.NodeId] = entry;
-                var weLack = SendMissingMembers(session, theirMembers);
-                weLack |= SendMissingState(session, digest.Owners);
-                if (digest.ReplyWithDigest && weLack)
+                var members = MemberDigestDiff.Compute(_members, _reaped, digest.Members, NodeId, _incarnation);
+                if (members.PeerLacksAnything)
+                    session.Send(new MembersMessage(0, members.Alive, members.Accusations, members.Leaves, members.Rebinds));
+                if (members.Doubted is { } ofUs)
+                    Refute(ofUs.Incarnation, $"{session.PeerId} holds it as {(DsnPeerStatus)ofUs.StatusRank}");
+
+                var state = StateDigestDiff.Compute(_owners, _members, digest.Owners, session.PeerId);
+                foreach (var answer in state.Answers)
+                {
+                    foreach (var message in answer.Messages(_limits.MaxFrameBytes - 4096))
+                        session.Send(message);
+                }
+
+                if (digest.ReplyWithDigest && (members.WeLack || state.WeLack))
                     session.Send(BuildDigest(0, replyWithDigest: false));
                 if (digest.RequestId != 0)
                     session.Send(new DigestDoneMessage(digest.RequestId));
             }
-        }
-
-        /// <summary>Returns true when the peer knows something of membership that we do not.</summary>
-        private bool SendMissingMembers(PeerSession session, Dictionary<string, MemberDigest> theirs)
-        {
-            var alive = new List<AliveRecord>();
-            var accusations = new List<Accusation>();
-            var leaves = new List<LeaveRecord>();
-            var rebinds = new List<RebindRecord>();
-            foreach (var member in _members.All)
-            {
-                var known = theirs.TryGetValue(member.NodeId, out var their);
-                if (!known || their.Incarnation < member.Alive.Incarnation)
-                {
-                    alive.Add(member.Alive);
-                    // A peer that still holds the NodeId's previous key needs the re-bind to take this one.
-                    if (member.Rebind is not null)
-                        rebinds.Add(member.Rebind);
-                }
-
-                if (member.Status == DsnPeerStatus.Alive)
-                    continue;
-                if (known && (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank >= member.Rank)))
-                    continue;
-                if (member.Status == DsnPeerStatus.Left && member.Leave is not null)
-                    leaves.Add(member.Leave);
-                else if (member.Accusation is not null)
-                    accusations.Add(member.Accusation); // as its reporter signed it: we cannot vouch in another's name
-            }
-
-            if (alive.Count + accusations.Count + leaves.Count > 0)
-                session.Send(new MembersMessage(0, alive, accusations, leaves, rebinds));
-
-            // The peer suspects this node, or holds it failed: refute. (A higher incarnation is not taken from an
-            // unsigned digest; it arrives as a signed alive record.)
-            if (theirs.TryGetValue(NodeId, out var ofUs) && ofUs.Incarnation == _incarnation && ofUs.StatusRank > 0)
-                Refute(ofUs.Incarnation, $"{session.PeerId} holds it as {(DsnPeerStatus)ofUs.StatusRank}");
-
-            foreach (var their in theirs.Values)
-            {
-                if (!_members.TryGet(their.NodeId, out var member))
-                {
-                    if (!_reaped.Contains(their.NodeId))
-                        return true;
-                }
-                else if (their.Incarnation > member.Incarnation || (their.Incarnation == member.Incarnation && their.StatusRank > member.Rank))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>Returns true when the peer holds state that we do not.</summary>
-        private bool SendMissingState(PeerSession session, IReadOnlyList<OwnerDigest> theirOwners)
-        {
-            var theirs = new Dictionary<string, OwnerDigest>(NameRules.NodeIdComparer);
-            foreach (var entry in theirOwners)
-                theirs[entry.Owner] = entry;
-
-            foreach (var owner in _owners.Values)
-            {
-                if (!owner.IsPublished)
-                    continue;
-                var known = theirs.TryGetValue(owner.Owner, out var their);
-                if (known && their.Epoch > owner.Epoch && !owner.IsNewerRun(their.Epoch) && NameRules.SameNodeId(owner.Owner, session.PeerId))
-                {
-                    // The owner runs an epoch below versions of its own that we hold (its clock is behind): it must
-                    // see them to rebase above them, since versions never go backwards.
-                    foreach (var chunk in ChunkForFrames(owner.BatchesAfter(0, 0)))
-                        session.Send(new SyncMessage(owner.Owner, 0, chunk));
-                    continue;
-                }
-
-                if (known && (their.Epoch > owner.Epoch || (their.Epoch == owner.Epoch && their.Version >= owner.Version)))
-                    continue;
-                var from = known && their.Epoch == owner.Epoch ? their.Version : 0;
-                var batches = owner.BatchesAfter(known ? their.Epoch : 0, from);
-                foreach (var chunk in ChunkForFrames(batches))
-                    session.Send(new SyncMessage(owner.Owner, from, chunk));
-            }
-
-            foreach (var their in theirs.Values)
-            {
-                if (!_owners.TryGetValue(their.Owner, out var owner))
-                {
-                    if (_members.TryGet(their.Owner, out _))
-                        return true;
-                }
-                else if (owner.IsNewerRun(their.Epoch) || (their.Epoch == owner.Epoch && their.Version > owner.Version))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private IEnumerable<List<SignedBatch>> ChunkForFrames(List<SignedBatch> batches)
-        {
-            var budget = _limits.MaxFrameBytes - 4096;
-            var chunk = new List<SignedBatch>();
-            long size = 0;
-            foreach (var batch in batches)
-            {
-                if (chunk.Count > 0 && size + batch.Size > budget)
-                {
-                    yield return chunk;
-                    chunk = new List<SignedBatch>();
-                    size = 0;
-                }
-
-                chunk.Add(batch);
-                size += batch.Size;
-            }
-
-            if (chunk.Count > 0)
-                yield return chunk;
         }
 
         private void HandleDigestDone(PeerSession session, DigestDoneMessage done)

@@ -20,6 +20,10 @@ namespace DistributedState
         private readonly SemaphoreSlim _flushSignal = new SemaphoreSlim(0);
         private readonly object _flushLock = new object();
 
+        /// <summary>The sync answer being gathered on each session (dropped with the session).</summary>
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PeerSession, SyncAssembly> _incomingSyncs =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<PeerSession, SyncAssembly>();
+
         private async Task FlushLoopAsync(CancellationToken token)
         {
             long lastFlush = -BatchSpacing.MaxMs;
@@ -57,7 +61,7 @@ namespace DistributedState
 
         private int FlushPendingWritesExclusively()
         {
-            List<BatchEntry> entries;
+            TakenWrites taken;
             long epoch;
             long baseVersion;
             int writes;
@@ -66,17 +70,18 @@ namespace DistributedState
                 if (!_own.HasPendingWrites)
                     return 0;
                 writes = _own.WritesSinceTaken;
-                entries = _own.TakePendingWrites();
+                taken = _own.TakePendingWrites();
                 epoch = _own.Epoch;
                 baseVersion = _own.Version;
             }
 
-            entries.Sort((a, b) => a.Version.CompareTo(b.Version));
             var batches = new List<SignedBatch>();
-            foreach (var chunk in SplitBySize(entries))
+            var commitment = taken.Before;
+            foreach (var chunk in SplitBySize(taken.Entries))
             {
                 var version = chunk.Count > 0 ? chunk[chunk.Count - 1].Version : baseVersion;
-                batches.Add(SignedBatch.Create(_identity, NodeId, epoch, baseVersion, version, chunk));
+                commitment = taken.After(commitment, chunk);
+                batches.Add(SignedBatch.Create(_identity, NodeId, epoch, baseVersion, version, chunk, commitment));
                 baseVersion = version;
             }
 
@@ -123,7 +128,7 @@ namespace DistributedState
         {
             foreach (var batch in push.Batches)
             {
-                if (!TryApplyBatches(session, batch.Owner, new[] { batch }, syncFrom: null))
+                if (!TryApplyPush(session, batch))
                     continue;
                 if (push.RelayBudget > 0)
                 {
@@ -133,61 +138,113 @@ namespace DistributedState
             }
         }
 
-        private void HandleSync(PeerSession session, SyncMessage sync) =>
-            TryApplyBatches(session, sync.Owner, sync.Batches, sync.FromVersion);
+        /// <summary>
+        /// Gathers a sync answer (it may span several messages) and applies it once whole. Batches out of order, of
+        /// several epochs, or beyond the budget are refused before any signature is checked.
+        /// </summary>
+        private void HandleSync(PeerSession session, SyncMessage sync)
+        {
+            if (NameRules.SameNodeId(sync.Owner, NodeId))
+            {
+                foreach (var batch in sync.Batches)
+                    ConsiderOwnBatchFromNetwork(batch);
+                return;
+            }
+
+            var assembly = _incomingSyncs.GetValue(session, _ => new SyncAssembly());
+            var step = assembly.Add(sync, SyncAnswerBudget);
+            if (assembly.Abandoned is { } abandoned)
+                RefuseIncomplete(session, abandoned, "sync.rejected.incomplete", "its answer stopped before the last message");
+            switch (step)
+            {
+                case SyncStep.Complete:
+                    TryApplySync(session, assembly.Take());
+                    break;
+                case SyncStep.Unordered:
+                    _counters.Add("sync.rejected.unordered");
+                    _logger.LogWarning("Dropped a state sync for {Owner} from {Peer}: its batches are repeated, out of order or of several runs.", sync.Owner, session.PeerId);
+                    lock (_gate)
+                        RepairElsewhere(session, sync.Owner);
+                    break;
+                case SyncStep.Oversized:
+                    _counters.Add("sync.rejected.oversized");
+                    _logger.LogWarning("Dropped a state sync for {Owner} from {Peer}: it exceeds {Limit} bytes of batches.", sync.Owner, session.PeerId, SyncAnswerBudget);
+                    lock (_gate)
+                        RepairElsewhere(session, sync.Owner);
+                    break;
+            }
+        }
 
         /// <summary>
-        /// Checks and applies batches of one owner: a push (one batch extending the chain) or a sync answer (a
-        /// complete set given <paramref name="syncFrom"/>). Signatures are verified outside the lock, and only for
-        /// batches that would change something. Returns true when state changed.
+        /// The most bytes of batches one sync answer may carry while it is gathered: twice the state limit (retained
+        /// batches also carry superseded values beside their live entries) plus one frame.
         /// </summary>
-        private bool TryApplyBatches(PeerSession session, string owner, IReadOnlyList<SignedBatch> batches, long? syncFrom)
+        private long SyncAnswerBudget => 2 * _options.MaxStateBytes + _limits.MaxFrameBytes;
+
+        /// <summary>Checks and applies one pushed batch (it must extend the chain). Returns true when state changed.</summary>
+        private bool TryApplyPush(PeerSession session, SignedBatch batch)
         {
+            var owner = batch.Owner;
             if (NameRules.SameNodeId(owner, NodeId))
             {
-                foreach (var batch in batches)
-                {
-                    if (!ConsiderOwnBatchFromNetwork(batch))
-                    {
-                        StrikeBadSignature(session, "a state batch of this node's own NodeId");
-                        break;
-                    }
-                }
-
+                if (!ConsiderOwnBatchFromNetwork(batch))
+                    StrikeBadSignature(session, "a state batch of this node's own NodeId");
                 return false;
             }
 
-            Security.SignatureVerifier verifier;
+            Security.SignatureVerifier? verifier;
             lock (_gate)
             {
-                if (!_members.TryGet(owner, out var member) || !_owners.TryGetValue(owner, out var state))
+                verifier = VerifierOf(session, owner);
+                if (verifier is null)
+                    return false;
+                if (RefusedByOwnerCap(_owners[owner]))
+                    return false;
+                var fit = _owners[owner].Classify(batch);
+                if (fit == BatchFit.Gap)
                 {
-                    _counters.Add("batches.rejected.unknown_owner");
+                    _counters.Add("batches.gap");
                     RequestDigest(session);
-                    return false;
                 }
 
-                if (RefusedByOwnerCap(state))
-                    return false;
-                if (syncFrom is null)
+                if (fit != BatchFit.Applicable)
                 {
-                    var fit = state.Classify(batches[0]);
-                    if (fit == BatchFit.Gap)
-                    {
-                        _counters.Add("batches.gap");
-                        RequestDigest(session);
-                    }
-
-                    if (fit != BatchFit.Applicable)
-                    {
-                        _counters.Add("batches.duplicate");
-                        return false;
-                    }
+                    _counters.Add("batches.duplicate");
+                    return false;
                 }
-
-                verifier = member.Verifier;
             }
 
+            var single = new[] { batch };
+            if (!AreGenuine(session, owner, single, verifier))
+                return false;
+            return ApplyVerified(session, owner, verifier, fromSync: false, (state, changes) => state.TryApply(batch, _options.MaxStateBytes, changes));
+        }
+
+        /// <summary>Checks and applies a whole sync answer. Returns true when state changed.</summary>
+        private bool TryApplySync(PeerSession session, SyncAnswer answer)
+        {
+            Security.SignatureVerifier? verifier;
+            lock (_gate)
+                verifier = VerifierOf(session, answer.Owner);
+            if (verifier is null || !AreGenuine(session, answer.Owner, answer.Batches, verifier))
+                return false;
+            return ApplyVerified(session, answer.Owner, verifier, fromSync: true,
+                (state, changes) => state.TryApplySync(answer.Batches, answer.FromVersion, _options.MaxStateBytes, changes));
+        }
+
+        /// <summary>Under <c>_gate</c>: the verifier of a member's batches, or null (counted) when no state of it is held.</summary>
+        private Security.SignatureVerifier? VerifierOf(PeerSession session, string owner)
+        {
+            if (_members.TryGet(owner, out var member) && _owners.ContainsKey(owner))
+                return member.Verifier;
+            _counters.Add("batches.rejected.unknown_owner");
+            RequestDigest(session);
+            return null;
+        }
+
+        /// <summary>Checks the owner's signatures and every entry against the API's rules, outside the lock.</summary>
+        private bool AreGenuine(PeerSession session, string owner, IReadOnlyList<SignedBatch> batches, Security.SignatureVerifier verifier)
+        {
             foreach (var batch in batches)
             {
                 if (!batch.IsSignedBy(verifier, _batchSignatures))
@@ -209,29 +266,38 @@ namespace DistributedState
             }
 
             _counters.Add("batches.verified", batches.Count);
+            return true;
+        }
+
+        /// <summary>
+        /// Applies verified batches under the lock if the owner is still bound to the key that verified them, and
+        /// counts a refusal: a copy that would not add up to the owner's commitment is not taken (the copy held stays
+        /// as it was) and the owner's state is asked of another peer.
+        /// </summary>
+        private bool ApplyVerified(PeerSession session, string owner, Security.SignatureVerifier verifier, bool fromSync,
+            Func<OwnerState, List<StateChange>, ApplyOutcome> apply)
+        {
             var changes = new List<StateChange>();
             lock (_gate)
             {
                 if (!_members.TryGet(owner, out var member) || member.Verifier != verifier || !_owners.TryGetValue(owner, out var state))
                     return false; // the owner was rebound or reaped meanwhile
-                var size = state.SizeAfterApplying(batches);
-                if (size > _options.MaxStateBytes)
+                var outcome = apply(state, changes);
+                switch (outcome.Result)
                 {
-                    _counters.Add("batches.rejected.state_too_large");
-                    _logger.LogWarning("Dropped state of {Owner}: it would hold {Size} bytes, more than MaxStateBytes ({Limit}).", owner, size, _options.MaxStateBytes);
-                    return false;
-                }
-
-                if (syncFrom is null)
-                {
-                    if (state.Classify(batches[0]) != BatchFit.Applicable)
+                    case ApplyResult.TooLarge:
+                        _counters.Add("batches.rejected.state_too_large");
+                        _logger.LogWarning("Dropped state of {Owner}: it would hold {Size} bytes, more than MaxStateBytes ({Limit}).", owner, outcome.SizeAfter, _options.MaxStateBytes);
                         return false;
-                    state.Apply(batches[0], changes);
-                }
-                else if (!state.ApplySync(batches, syncFrom.Value, changes))
-                {
-                    _counters.Add("sync.unfit");
-                    return false;
+                    case ApplyResult.Unfit:
+                        // A push that no longer fits was overtaken while its signature was checked: nothing to count.
+                        if (fromSync)
+                            _counters.Add("sync.unfit");
+                        return false;
+                    case ApplyResult.Incomplete:
+                        RefuseIncomplete(session, owner, fromSync ? "sync.rejected.incomplete" : "batches.rejected.incomplete",
+                            "the copy would not add up to what the owner signed for its newest version");
+                        return false;
                 }
 
                 RaiseStateChanges(changes);
@@ -239,6 +305,18 @@ namespace DistributedState
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Batches of an owner did not add up to its commitment (a relay left some out, sent an old subset, or an
+        /// answer stopped short): the copy held stays, and another peer (the owner first) is asked for the owner's state.
+        /// </summary>
+        private void RefuseIncomplete(PeerSession session, string owner, string counter, string why)
+        {
+            _counters.Add(counter);
+            _logger.LogWarning("Refused state of {Owner} from {Peer}: {Why}; kept the copy held and asked another peer.", owner, session.PeerId, why);
+            lock (_gate)
+                RepairElsewhere(session, owner);
         }
 
         /// <summary>

@@ -27,19 +27,21 @@ namespace DistributedState.Protocol
     /// The unit of state dissemination: writes of one owner, signed by the owner, so any member may relay it and
     /// nobody can forge it. Batches of an owner form a chain: a batch applies on top of <see cref="BaseVersion"/>
     /// and brings the holder to <see cref="Version"/>. <see cref="Epoch"/> is the version at which the owner's
-    /// current run began; a batch of a newer epoch voids everything the owner wrote before it.
+    /// current run began; a batch of a newer epoch voids everything the owner wrote before it. <see cref="Commitment"/>
+    /// is the owner's whole live state after the batch, so a holder can check that what it applied adds up to it.
     /// </summary>
     internal sealed class SignedBatch
     {
         private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 batch");
 
-        private SignedBatch(string owner, long epoch, long baseVersion, long version, IReadOnlyList<BatchEntry> entries, byte[] encoded)
+        private SignedBatch(string owner, long epoch, long baseVersion, long version, IReadOnlyList<BatchEntry> entries, StateCommitment commitment, byte[] encoded)
         {
             Owner = owner;
             Epoch = epoch;
             BaseVersion = baseVersion;
             Version = version;
             Entries = entries;
+            Commitment = commitment;
             Encoded = encoded;
         }
 
@@ -53,13 +55,17 @@ namespace DistributedState.Protocol
 
         public IReadOnlyList<BatchEntry> Entries { get; }
 
+        /// <summary>The owner's live state after this batch: what a holder's copy must add up to once it holds the batch.</summary>
+        public StateCommitment Commitment { get; }
+
         /// <summary>The batch exactly as signed and sent, relayed without re-encoding.</summary>
         public byte[] Encoded { get; }
 
         /// <summary>Bytes of keys and values, for state-size accounting.</summary>
         public int Size => Encoded.Length;
 
-        public static SignedBatch Create(IdentityKey identity, string owner, long epoch, long baseVersion, long version, IReadOnlyList<BatchEntry> entries)
+        public static SignedBatch Create(IdentityKey identity, string owner, long epoch, long baseVersion, long version, IReadOnlyList<BatchEntry> entries,
+            StateCommitment commitment)
         {
             var writer = new WireWriter(256);
             writer.Fixed(Label);
@@ -83,11 +89,12 @@ namespace DistributedState.Protocol
                 }
             }
 
+            commitment.Write(writer);
             var signature = identity.Sign(writer.Buffer, 0, writer.Length);
             writer.Fixed(signature);
             var encoded = new byte[writer.Length - Label.Length];
             Buffer.BlockCopy(writer.Buffer, Label.Length, encoded, 0, encoded.Length);
-            return new SignedBatch(owner, epoch, baseVersion, version, entries, encoded);
+            return new SignedBatch(owner, epoch, baseVersion, version, entries, commitment, encoded);
         }
 
         /// <summary>
@@ -137,10 +144,11 @@ namespace DistributedState.Protocol
                 entries.Add(new BatchEntry(key, entryVersion, value));
             }
 
+            var commitment = StateCommitment.Read(reader);
             reader.Fixed(IdentityKey.SignatureLength);
             var encoded = new byte[reader.Position - start];
             Buffer.BlockCopy(reader.Source, start, encoded, 0, encoded.Length);
-            return new SignedBatch(owner, epoch, baseVersion, version, entries, encoded);
+            return new SignedBatch(owner, epoch, baseVersion, version, entries, commitment, encoded);
         }
     }
 
@@ -174,7 +182,7 @@ namespace DistributedState.Protocol
         {
             var budget = reader.U8();
             var batches = new List<SignedBatch>();
-            for (var i = reader.Count(94); i > 0; i--)
+            for (var i = reader.Count(94 + StateCommitment.Length); i > 0; i--)
                 batches.Add(SignedBatch.Read(reader, limits));
             return new PushMessage(budget, batches);
         }
@@ -182,16 +190,19 @@ namespace DistributedState.Protocol
 
     /// <summary>
     /// An anti-entropy answer: every batch of one owner the receiver lacks, given that it holds the owner's
-    /// state up to <see cref="FromVersion"/> (or nothing, or an older epoch). Unlike a push, the set need not be
-    /// a contiguous chain: superseded batches were compacted away, and the sender vouches for completeness.
+    /// state up to <see cref="FromVersion"/> (or nothing, or an older epoch), oldest first. Unlike a push, the set need
+    /// not be a contiguous chain: superseded batches were compacted away. The receiver does not take the sender's word
+    /// for completeness: the newest batch's <see cref="SignedBatch.Commitment"/> says what the copy must add up to.
+    /// An answer too large for one frame is split over several messages, all but the last with <see cref="MoreFollow"/>.
     /// </summary>
     internal sealed class SyncMessage : Message
     {
-        public SyncMessage(string owner, long fromVersion, IReadOnlyList<SignedBatch> batches)
+        public SyncMessage(string owner, long fromVersion, IReadOnlyList<SignedBatch> batches, bool moreFollow = false)
         {
             Owner = owner;
             FromVersion = fromVersion;
             Batches = batches;
+            MoreFollow = moreFollow;
         }
 
         public string Owner { get; }
@@ -200,12 +211,16 @@ namespace DistributedState.Protocol
 
         public IReadOnlyList<SignedBatch> Batches { get; }
 
+        /// <summary>True when further messages of the same answer follow on this connection.</summary>
+        public bool MoreFollow { get; }
+
         public override MessageType Type => MessageType.Sync;
 
         public override void WriteBody(WireWriter writer)
         {
             writer.ShortString(Owner);
             writer.I64(FromVersion);
+            writer.U8(MoreFollow ? (byte)1 : (byte)0);
             writer.U32((uint)Batches.Count);
             foreach (var batch in Batches)
                 batch.Write(writer);
@@ -215,8 +230,11 @@ namespace DistributedState.Protocol
         {
             var owner = reader.ShortString(ProtocolLimits.MaxNodeIdBytes);
             var from = reader.I64();
+            var flags = reader.U8();
+            if (flags > 1)
+                throw new InvalidDataException($"Unknown sync flags {flags}.");
             var batches = new List<SignedBatch>();
-            for (var i = reader.Count(94); i > 0; i--)
+            for (var i = reader.Count(94 + StateCommitment.Length); i > 0; i--)
             {
                 var batch = SignedBatch.Read(reader, limits);
                 if (batch.Owner != owner)
@@ -224,7 +242,7 @@ namespace DistributedState.Protocol
                 batches.Add(batch);
             }
 
-            return new SyncMessage(owner, from, batches);
+            return new SyncMessage(owner, from, batches, flags == 1);
         }
     }
 }

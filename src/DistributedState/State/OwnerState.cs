@@ -26,13 +26,18 @@ namespace DistributedState.State
     /// What a node holds of one owner's state: the entries with their versions, the epoch, the version up to
     /// which the chain of batches is complete, and the signed batches still needed to hand the state on (a batch
     /// is dropped once every entry in it has been superseded, except the newest, which proves the version).
+    /// Batches from the network are applied only when the copy then adds up to the owner's signed commitment at its
+    /// newest version (<see cref="SignedBatch.Commitment"/>), so the copy held is always exactly the owner's state at
+    /// <see cref="Version"/>, whatever a relay left out.
     /// </summary>
     internal sealed class OwnerState
     {
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
         private readonly Dictionary<string, Entry> _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         private readonly SortedDictionary<long, RetainedBatch> _batches = new SortedDictionary<long, RetainedBatch>();
-        private readonly HashSet<string> _dirty = new HashSet<string>(StringComparer.Ordinal);
+        // Keys written locally and not yet taken to be signed, each with the version of the live value it replaces in
+        // the state as signed (null when that state has no value for it): what the next commitment takes out.
+        private Dictionary<string, long?> _dirty = new Dictionary<string, long?>(StringComparer.Ordinal);
 
         public OwnerState(string owner) => Owner = owner;
 
@@ -52,6 +57,9 @@ namespace DistributedState.State
 
         /// <summary>Bytes of the signed batches retained for anti-entropy.</summary>
         public long RetainedBytes { get; private set; }
+
+        /// <summary>The commitment of the copy at <see cref="Version"/> (for this node's own state: as last signed).</summary>
+        public StateCommitment Commitment { get; private set; }
 
         /// <summary>True while local writes (or a new epoch) wait to be signed and sent, and the run's opening is not held.</summary>
         public bool HasPendingWrites => (_dirty.Count > 0 || _epochPending) && _opening is null;
@@ -93,33 +101,45 @@ namespace DistributedState.State
             return batch.BaseVersion > Version ? BatchFit.Gap : BatchFit.Applicable;
         }
 
-        /// <summary>Applies a batch that <see cref="Classify"/> found applicable.</summary>
-        public void Apply(SignedBatch batch, List<StateChange> changes)
+        /// <summary>
+        /// Applies a pushed batch if <see cref="Classify"/> finds it applicable, the state stays within
+        /// <paramref name="maxBytes"/>, and the copy then adds up to the batch's commitment.
+        /// </summary>
+        public ApplyOutcome TryApply(SignedBatch batch, long maxBytes, List<StateChange> changes)
         {
-            if (batch.Epoch <= Epoch)
-            {
-                ApplyEntries(batch, changes, null);
-                return;
-            }
+            if (Classify(batch) != BatchFit.Applicable)
+                return new ApplyOutcome(ApplyResult.Unfit, 0);
+            var preview = Preview(new[] { batch }, Math.Max(Epoch, batch.Epoch));
+            if (preview.Result != ApplyResult.Applied || preview.Size > maxBytes)
+                return Outcome(preview, maxBytes);
 
-            var previousRun = ResetTo(batch.Epoch);
+            var previousRun = batch.Epoch > Epoch ? ResetTo(batch.Epoch) : null;
             ApplyEntries(batch, changes, previousRun);
             ReportDropped(previousRun, changes);
+            Commitment = preview.Commitment;
+            return new ApplyOutcome(ApplyResult.Applied, preview.Size);
         }
 
         /// <summary>
-        /// Applies an anti-entropy answer: a complete set of the batches this node lacked, given that it held the
-        /// owner up to <paramref name="fromVersion"/>. Returns false (and changes nothing) when it does not fit.
+        /// Applies a whole anti-entropy answer (all its messages): the batches this node lacked, given that it held the
+        /// owner up to <paramref name="fromVersion"/>. Unlike a push they need not form a chain, so the answer is judged
+        /// by its result: it applies only if the copy then adds up to the commitment of the newest batch held, and the
+        /// state stays within <paramref name="maxBytes"/>. Batches of an epoch below the newest among them are ignored.
+        /// Changes nothing unless it returns <see cref="ApplyResult.Applied"/>.
         /// </summary>
-        public bool ApplySync(IReadOnlyList<SignedBatch> batches, long fromVersion, List<StateChange> changes)
+        public ApplyOutcome TryApplySync(IReadOnlyList<SignedBatch> batches, long fromVersion, long maxBytes, List<StateChange> changes)
         {
             if (batches.Count == 0)
-                return false;
+                return new ApplyOutcome(ApplyResult.Unfit, 0);
             long epoch = 0;
             foreach (var batch in batches)
                 epoch = Math.Max(epoch, batch.Epoch);
             if (epoch < Epoch || (epoch == Epoch && Version < fromVersion) || (epoch > Epoch && !IsNewerRun(epoch)))
-                return false;
+                return new ApplyOutcome(ApplyResult.Unfit, 0);
+            var preview = Preview(batches, epoch);
+            if (preview.Result != ApplyResult.Applied || preview.Size > maxBytes)
+                return Outcome(preview, maxBytes);
+
             var previousRun = epoch > Epoch ? ResetTo(epoch) : null;
             foreach (var batch in batches)
             {
@@ -128,7 +148,56 @@ namespace DistributedState.State
             }
 
             ReportDropped(previousRun, changes);
-            return true;
+            Commitment = preview.Commitment;
+            return new ApplyOutcome(ApplyResult.Applied, preview.Size);
+        }
+
+        /// <summary>A refusal by size comes first: a state too large is refused whether or not it is complete.</summary>
+        private static ApplyOutcome Outcome((ApplyResult Result, long Size, StateCommitment Commitment) preview, long maxBytes) =>
+            new ApplyOutcome(preview.Size > maxBytes ? ApplyResult.TooLarge : preview.Result, preview.Size);
+
+        /// <summary>
+        /// What applying the batches of <paramref name="epoch"/> would make of the copy, without changing it: its size,
+        /// its commitment, and whether that is the commitment the owner signed in the newest batch the copy would hold.
+        /// </summary>
+        private (ApplyResult Result, long Size, StateCommitment Commitment) Preview(IReadOnlyList<SignedBatch> batches, long epoch)
+        {
+            var reset = epoch > Epoch;
+            var finals = new Dictionary<string, BatchEntry>(StringComparer.Ordinal);
+            var newest = reset ? null : _newest?.Batch;
+            foreach (var batch in batches)
+            {
+                if (batch.Epoch != epoch)
+                    continue;
+                if (newest is null || batch.Version > newest.Version)
+                    newest = batch;
+                foreach (var entry in batch.Entries)
+                {
+                    if (!finals.TryGetValue(entry.Key, out var known) || known.Version < entry.Version)
+                        finals[entry.Key] = entry;
+                }
+            }
+
+            var size = reset ? 0 : LiveBytes;
+            var commitment = reset ? StateCommitment.Empty : Commitment;
+            foreach (var entry in finals.Values)
+            {
+                if (!reset && _entries.TryGetValue(entry.Key, out var current))
+                {
+                    if (current.Version >= entry.Version)
+                        continue;
+                    size -= EntryBytes(entry.Key, current.Value);
+                    if (current.Value is not null)
+                        commitment = commitment.Without(entry.Key, current.Version);
+                }
+
+                size += EntryBytes(entry.Key, entry.Value);
+                if (entry.Value is not null)
+                    commitment = commitment.With(entry.Key, entry.Version);
+            }
+
+            var signed = newest?.Commitment ?? StateCommitment.Empty;
+            return (commitment == signed ? ApplyResult.Applied : ApplyResult.Incomplete, size, commitment);
         }
 
         /// <summary>
@@ -171,41 +240,6 @@ namespace DistributedState.State
             return result;
         }
 
-        /// <summary>Bytes the state would hold after applying <paramref name="batches"/> (as a push or a sync would).</summary>
-        public long SizeAfterApplying(IReadOnlyList<SignedBatch> batches)
-        {
-            long epoch = Epoch;
-            foreach (var batch in batches)
-                epoch = Math.Max(epoch, batch.Epoch);
-            var reset = epoch > Epoch;
-            var finals = new Dictionary<string, BatchEntry>(StringComparer.Ordinal);
-            foreach (var batch in batches)
-            {
-                if (batch.Epoch != epoch)
-                    continue;
-                foreach (var entry in batch.Entries)
-                {
-                    if (!finals.TryGetValue(entry.Key, out var known) || known.Version < entry.Version)
-                        finals[entry.Key] = entry;
-                }
-            }
-
-            var size = reset ? 0 : LiveBytes;
-            foreach (var entry in finals.Values)
-            {
-                if (!reset && _entries.TryGetValue(entry.Key, out var current))
-                {
-                    if (current.Version >= entry.Version)
-                        continue;
-                    size -= EntryBytes(entry.Key, current.Value);
-                }
-
-                size += EntryBytes(entry.Key, entry.Value);
-            }
-
-            return size;
-        }
-
         /// <summary>Bytes the state would hold after setting <paramref name="key"/> to <paramref name="value"/>.</summary>
         public long SizeAfter(string key, string? value)
         {
@@ -226,6 +260,7 @@ namespace DistributedState.State
             KeyCount = 0;
             LiveBytes = 0;
             RetainedBytes = 0;
+            Commitment = StateCommitment.Empty;
             Epoch = epoch;
             Version = epoch;
             _epochPending = true;
@@ -236,10 +271,14 @@ namespace DistributedState.State
         /// <summary>Applies a local write at once (reads see it) and queues it for the next batch.</summary>
         public void WriteLocal(string key, string? value, long version, List<StateChange>? changes)
         {
+            // Unless the key is pending already, the value it replaces is signed (or being signed): the next batch's
+            // commitment takes it out.
+            long? replaced = _entries.TryGetValue(key, out var current) && current.Value is not null ? current.Version : null;
             var entry = ReplaceEntry(key, value, version, null, changes);
             if (entry is not null)
             {
-                _dirty.Add(key);
+                if (!_dirty.ContainsKey(key))
+                    _dirty[key] = replaced;
                 WritesSinceTaken++;
                 _opening?.TrySetResult(true);
             }
@@ -263,25 +302,31 @@ namespace DistributedState.State
             return true;
         }
 
-        /// <summary>Takes the writes waiting to be signed: the newest value of every changed key.</summary>
-        public List<BatchEntry> TakePendingWrites()
+        /// <summary>
+        /// Takes the writes waiting to be signed: the newest value of every changed key, oldest first, with what each
+        /// batch of them must commit to.
+        /// </summary>
+        public TakenWrites TakePendingWrites()
         {
             var entries = new List<BatchEntry>(_dirty.Count);
-            foreach (var key in _dirty)
+            foreach (var key in _dirty.Keys)
             {
                 var entry = _entries[key];
                 entries.Add(new BatchEntry(key, entry.Version, entry.Value));
             }
 
-            _dirty.Clear();
+            entries.Sort((a, b) => a.Version.CompareTo(b.Version));
+            var taken = new TakenWrites(entries, Commitment, _dirty);
+            _dirty = new Dictionary<string, long?>(StringComparer.Ordinal);
             _epochPending = false;
             WritesSinceTaken = 0;
-            return entries;
+            return taken;
         }
 
-        /// <summary>Records a batch this owner signed from <see cref="TakePendingWrites"/>.</summary>
+        /// <summary>Records a batch this owner signed from <see cref="TakePendingWrites"/> (batches of one take in order).</summary>
         public void AttachOwnBatch(SignedBatch batch)
         {
+            Commitment = batch.Commitment;
             var retained = Retain(batch);
             foreach (var written in batch.Entries)
             {
@@ -318,6 +363,7 @@ namespace DistributedState.State
             KeyCount = 0;
             LiveBytes = 0;
             RetainedBytes = 0;
+            Commitment = StateCommitment.Empty;
             Epoch = epoch;
             Version = epoch;
             return previousRun;

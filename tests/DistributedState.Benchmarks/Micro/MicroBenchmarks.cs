@@ -27,7 +27,8 @@ namespace DistributedState.Benchmarks.Micro
             var entries = Enumerable.Range(1, Entries)
                 .Select(i => new BatchEntry("key" + i.ToString(CultureInfo.InvariantCulture), 1000 + i, "a value of about thirty chars!"))
                 .ToList();
-            var batch = SignedBatch.Create(identity, "node-01", 1000, 1000, 1000 + Entries, entries);
+            var commitment = entries.Aggregate(StateCommitment.Empty, (c, e) => c.With(e.Key, e.Version));
+            var batch = SignedBatch.Create(identity, "node-01", 1000, 1000, 1000 + Entries, entries, commitment);
             _push = new PushMessage(2, new[] { batch });
             _encoded = MessageCodec.Encode(_push);
         }

@@ -191,10 +191,10 @@ namespace DistributedState.Tests.Hostile
             {
                 var batches = new List<SignedBatch>();
                 var version = epoch;
+                var signer = new SigningOwner(peer.Identity, peer.NodeId);
                 for (var i = 0; i < sizes.Count; i++)
                 {
-                    var entry = new BatchEntry("k" + i, version + 1, new string((char)('a' + i), sizes[i]));
-                    batches.Add(SignedBatch.Create(peer.Identity, peer.NodeId, epoch, version, version + 1, new[] { entry }));
+                    batches.Add(signer.Batch(epoch, version, version + 1, ("k" + i, version + 1, new string((char)('a' + i), sizes[i]))));
                     version++;
                 }
 

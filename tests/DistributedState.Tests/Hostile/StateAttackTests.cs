@@ -29,12 +29,14 @@ namespace DistributedState.Tests.Hostile
 
             // A batch for b, signed with mallory's key, of a newer epoch so that it would replace all of b's state.
             const long Epoch = long.MaxValue / 2;
-            var forged = SignedBatch.Create(mallory.Identity, "b", Epoch, Epoch, Epoch + 1, new[] { new BatchEntry("role", Epoch + 1, "pwned") });
+            var forged = SignedBatch.Create(mallory.Identity, "b", Epoch, Epoch, Epoch + 1, new[] { new BatchEntry("role", Epoch + 1, "pwned") },
+                StateCommitment.Empty.With("role", Epoch + 1));
             await session.SendAsync(new PushMessage(3, new[] { forged }));
             // The same as an anti-entropy answer.
             await session.SendAsync(new SyncMessage("b", 0, new[] { forged }));
             // A batch of the node's own state: it would make the node start a new epoch if it believed it.
-            var forgedOwn = SignedBatch.Create(mallory.Identity, "a", Epoch, Epoch, Epoch + 1, new[] { new BatchEntry("role", Epoch + 1, "pwned") });
+            var forgedOwn = SignedBatch.Create(mallory.Identity, "a", Epoch, Epoch, Epoch + 1, new[] { new BatchEntry("role", Epoch + 1, "pwned") },
+                StateCommitment.Empty.With("role", Epoch + 1));
             await session.SendAsync(new PushMessage(0, new[] { forgedOwn }));
             await session.PingAsync();
 
@@ -46,7 +48,8 @@ namespace DistributedState.Tests.Hostile
             Assert.Equal("db", b.GetData("b", "role"));
 
             // mallory's own state, properly signed, is accepted (the checks are not just refusing everything).
-            var own = SignedBatch.Create(mallory.Identity, "mallory", 100, 100, 101, new[] { new BatchEntry("mine", 101, "ok") });
+            var own = SignedBatch.Create(mallory.Identity, "mallory", 100, 100, 101, new[] { new BatchEntry("mine", 101, "ok") },
+                StateCommitment.Empty.With("mine", 101));
             await session.SendAsync(new PushMessage(0, new[] { own }));
             await a.WaitForDataAsync("mallory", "mine", "ok", Quick);
 
@@ -124,6 +127,7 @@ namespace DistributedState.Tests.Hostile
             writer.I64(genuine.Version + 1001);
             writer.U8(1);
             writer.LongString("db");
+            StateCommitment.Empty.With("role", genuine.Version + 1001).Write(writer);
             writer.Fixed(genuine.Encoded.Skip(genuine.Encoded.Length - IdentityKey.SignatureLength).ToArray());
             var altered = SignedBatch.Read(new WireReader(writer.ToArray()), HostilePeer.ReadLimits);
             await session.SendAsync(new PushMessage(0, new[] { altered }));
@@ -224,10 +228,10 @@ namespace DistributedState.Tests.Hostile
             await session.PingAsync();
 
             long version = 1000;
+            var signer = new SigningOwner(mallory.Identity, "mallory");
             for (var i = 0; i < 16; i++)
             {
-                var batch = SignedBatch.Create(mallory.Identity, "mallory", 1000, version, version + 1,
-                    new[] { new BatchEntry("k" + i, version + 1, new string('x', 60 * 1024)) });
+                var batch = signer.Batch(1000, version, version + 1, ("k" + i, version + 1, new string('x', 60 * 1024)));
                 version++;
                 await session.SendAsync(new PushMessage(0, new[] { batch }));
             }

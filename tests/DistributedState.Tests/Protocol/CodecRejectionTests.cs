@@ -85,7 +85,8 @@ namespace DistributedState.Tests.Protocol
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(1); w.ShortString("a"); w.I64(1); w.U8(4); w.U32(0); }), fragment: "rank");
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(3); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.Fixed(new byte[64]); w.U32(0); w.U32(0); }), fragment: "accusation kind");
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(0); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.Fixed(new byte[64]); w.U32(0); w.U32(0); }), fragment: "accusation kind");
-            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(2); w.Fixed(new byte[64]); }), fragment: "entry flag");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(2); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "entry flag");
+            Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Sync); w.ShortString("o"); w.I64(0); w.U8(2); w.U32(0); }), fragment: "sync flags");
         }
 
         private static byte[] PushWithBatch(Action<WireWriter> batch) =>
@@ -95,14 +96,14 @@ namespace DistributedState.Tests.Protocol
         public void Batches_whose_versions_are_out_of_order_are_refused()
         {
             // base > version
-            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(5); w.I64(4); w.U32(0); w.Fixed(new byte[64]); }), fragment: "out of order");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(5); w.I64(4); w.U32(0); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "out of order");
             // epoch > version
-            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(9); w.I64(1); w.I64(4); w.U32(0); w.Fixed(new byte[64]); }), fragment: "out of order");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(9); w.I64(1); w.I64(4); w.U32(0); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "out of order");
             // entry at the base (already held) or beyond the batch
-            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(4); w.U32(1); w.ShortString("k"); w.I64(1); w.U8(0); w.Fixed(new byte[64]); }), fragment: "outside the batch");
-            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(4); w.U32(1); w.ShortString("k"); w.I64(5); w.U8(0); w.Fixed(new byte[64]); }), fragment: "outside the batch");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(4); w.U32(1); w.ShortString("k"); w.I64(1); w.U8(0); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "outside the batch");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(4); w.U32(1); w.ShortString("k"); w.I64(5); w.U8(0); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "outside the batch");
             // and the boundaries are accepted
-            var ok = PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(4); w.U32(2); w.ShortString("k"); w.I64(2); w.U8(0); w.ShortString("j"); w.I64(4); w.U8(1); w.LongString("v"); w.Fixed(new byte[64]); });
+            var ok = PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(4); w.U32(2); w.ShortString("k"); w.I64(2); w.U8(0); w.ShortString("j"); w.I64(4); w.U8(1); w.LongString("v"); w.Fixed(new byte[StateCommitment.Length + 64]); });
             var push = Assert.IsType<PushMessage>(MessageCodec.Decode(ok, 0, ok.Length, Small));
             Assert.Equal(2, push.Batches[0].Entries.Count);
         }
@@ -111,8 +112,8 @@ namespace DistributedState.Tests.Protocol
         public void A_sync_that_mixes_owners_is_refused()
         {
             var key = IdentityKey.Create();
-            var a = SignedBatch.Create(key, "a", 1, 1, 2, new[] { new BatchEntry("k", 2, "v") });
-            var b = SignedBatch.Create(key, "b", 1, 1, 2, new[] { new BatchEntry("k", 2, "v") });
+            var a = SignedBatch.Create(key, "a", 1, 1, 2, new[] { new BatchEntry("k", 2, "v") }, StateCommitment.Empty.With("k", 2));
+            var b = SignedBatch.Create(key, "b", 1, 1, 2, new[] { new BatchEntry("k", 2, "v") }, StateCommitment.Empty.With("k", 2));
             var mixed = MessageCodec.Encode(new SyncMessage("a", 0, new[] { a, b }));
             Refused(mixed, fragment: "mixes owners");
             var wrongOwner = MessageCodec.Encode(new SyncMessage("c", 0, new[] { a }));
@@ -128,7 +129,7 @@ namespace DistributedState.Tests.Protocol
             // 64 bytes, not 64 characters: 33 two-byte characters are 66 bytes.
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.PingRequest); w.U32(1); w.ShortString(new string('é', 33)); }), fragment: "at most 64");
             // A value over MaxValueBytes and a payload over MaxMessageBytes.
-            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(1); w.LongString(new string('v', 1025)); w.Fixed(new byte[64]); }), fragment: "at most 1024");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(1); w.LongString(new string('v', 1025)); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "at most 1024");
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Direct); w.U64(1); w.Bytes(new byte[1025]); }), fragment: "at most 1024");
             var direct = Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Direct); w.U64(1); w.Bytes(new byte[1024]); });
             Assert.Equal(1024, Assert.IsType<DirectMessage>(MessageCodec.Decode(direct, 0, direct.Length, Small)).Payload.Length);
@@ -160,7 +161,7 @@ namespace DistributedState.Tests.Protocol
             yield return new object[] { "direct payload of 4 GiB - 1", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Direct); w.U64(1); w.U32(uint.MaxValue); }, 64) };
             yield return new object[] { "value of 1 GiB", PadTo(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(1); w.U32(GiB); }), 64) };
             yield return new object[] { "push of 4 billion batches", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Push); w.U8(0); w.U32(uint.MaxValue); }, 64) };
-            yield return new object[] { "sync of 1 billion batches", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Sync); w.ShortString("o"); w.I64(0); w.U32(GiB); }, 64) };
+            yield return new object[] { "sync of 1 billion batches", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Sync); w.ShortString("o"); w.I64(0); w.U8(0); w.U32(GiB); }, 64) };
             yield return new object[] { "1 billion alive records", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(GiB); }, 64) };
             yield return new object[] { "1 billion accusations", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(GiB); }, 64) };
             yield return new object[] { "1 billion leaves", Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(0); w.U32(GiB); }, 64) };

@@ -73,6 +73,7 @@ namespace DistributedState.Tests.Protocol
                     var sync = (SyncMessage)actual;
                     Assert.Equal(e.Owner, sync.Owner);
                     Assert.Equal(e.FromVersion, sync.FromVersion);
+                    Assert.Equal(e.MoreFollow, sync.MoreFollow);
                     Lists(e.Batches, sync.Batches, Batch);
                     break;
                 case DigestMessage e:
@@ -140,6 +141,7 @@ namespace DistributedState.Tests.Protocol
             Assert.Equal(x.Epoch, y.Epoch);
             Assert.Equal(x.BaseVersion, y.BaseVersion);
             Assert.Equal(x.Version, y.Version);
+            Assert.Equal(x.Commitment, y.Commitment);
             Assert.Equal(x.Encoded, y.Encoded);
             Lists(x.Entries, y.Entries, (a, b) =>
             {

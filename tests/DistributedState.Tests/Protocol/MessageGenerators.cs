@@ -117,6 +117,11 @@ namespace DistributedState.Tests.Protocol
             from value in Gen.Frequency((1, Gen.Constant<string?>(null)), (4, Text(Limits.MaxValueBytes).Select(v => (string?)v)))
             select new BatchEntry(key, baseVersion + offset, value);
 
+        /// <summary>A commitment to a few live entries (any count: the codec does not check what it commits to).</summary>
+        public static Gen<StateCommitment> Commitment =>
+            from live in ListOf(Gen.Zip(Text(64), I64, (key, version) => (key, version)), 3)
+            select live.Aggregate(StateCommitment.Empty, (c, e) => c.With(e.key, e.version));
+
         /// <summary>A batch as SignedBatch.Read accepts it: base and epoch at most version, entries inside (base, version].</summary>
         public static Gen<SignedBatch> Batch(Gen<string> owners) =>
             from owner in owners
@@ -127,7 +132,8 @@ namespace DistributedState.Tests.Protocol
             let version = baseVersion + span
             let epoch = version < 0 && epochBack > version - long.MinValue ? long.MinValue : version - epochBack
             from entries in span == 0 ? Gen.Constant((IReadOnlyList<BatchEntry>)Array.Empty<BatchEntry>()) : ListOf(Entry(baseVersion, version), 6)
-            select SignedBatch.Create(Signer, owner, epoch, baseVersion, version, entries);
+            from commitment in Commitment
+            select SignedBatch.Create(Signer, owner, epoch, baseVersion, version, entries, commitment);
 
         public static Gen<MemberDigest> MemberDigest =>
             from id in NodeId
@@ -173,7 +179,8 @@ namespace DistributedState.Tests.Protocol
             from owner in NodeId
             from from_ in I64
             from batches in ListOf(Batch(Gen.Constant(owner)), 4)
-            select (Message)new SyncMessage(owner, from_, batches);
+            from more in Gen.Elements(true, false)
+            select (Message)new SyncMessage(owner, from_, batches, more);
 
         public static Gen<Message> Digest =>
             from request in U32

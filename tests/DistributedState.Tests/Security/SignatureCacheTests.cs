@@ -12,7 +12,7 @@ namespace DistributedState.Tests.Security
         private static readonly IdentityKey Other = IdentityKey.Create();
 
         private static SignedBatch Batch(IdentityKey key, string value) =>
-            SignedBatch.Create(key, "web01", 100, 100, 101, new[] { new BatchEntry("role", 101, value) });
+            SignedBatch.Create(key, "web01", 100, 100, 101, new[] { new BatchEntry("role", 101, value) }, StateCommitment.Empty.With("role", 101));
 
         /// <summary>A copy of the batch as a receiver decodes it: new arrays, same bytes.</summary>
         private static SignedBatch Copy(SignedBatch batch)

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.State;
+using DistributedState.Tests.Support;
 using Xunit;
 
 namespace DistributedState.Tests.State
@@ -14,17 +15,20 @@ namespace DistributedState.Tests.State
     {
         private const string Owner = "web01";
         private readonly IdentityKey _key = IdentityKey.Create();
+        private readonly SigningOwner _owner;
+
+        public OwnerStateNewRunTests() => _owner = new SigningOwner(_key, Owner);
 
         public void Dispose() => _key.Dispose();
 
         private SignedBatch Batch(long epoch, long baseVersion, long version, params (string Key, long Version, string? Value)[] entries) =>
-            SignedBatch.Create(_key, Owner, epoch, baseVersion, version, entries.Select(e => new BatchEntry(e.Key, e.Version, e.Value)).ToList());
+            _owner.Batch(epoch, baseVersion, version, entries);
 
         private static List<(string Key, string? Old, string? New)> Apply(OwnerState state, SignedBatch batch)
         {
             Assert.Equal(BatchFit.Applicable, state.Classify(batch));
             var changes = new List<StateChange>();
-            state.Apply(batch, changes);
+            Assert.Equal(ApplyResult.Applied, state.TryApply(batch, long.MaxValue, changes).Result);
             return changes.Select(c => (c.Key, c.OldValue, c.NewValue)).ToList();
         }
 
@@ -60,7 +64,7 @@ namespace DistributedState.Tests.State
         {
             var state = PreviousRun();
             var changes = new List<StateChange>();
-            Assert.True(state.ApplySync(new[] { Batch(500, 500, 501, ("status", 501, "degraded")), Batch(500, 501, 502, ("run", 502, "2")) }, 0, changes));
+            Assert.Equal(ApplyResult.Applied, state.TryApplySync(new[] { Batch(500, 500, 501, ("status", 501, "degraded")), Batch(500, 501, 502, ("run", 502, "2")) }, 0, long.MaxValue, changes).Result);
             Assert.Equal(new (string, string?, string?)[] { ("status", "ok", "degraded"), ("run", "1", "2"), ("stale", "x", null) },
                 changes.Select(c => (c.Key, c.OldValue, c.NewValue)));
         }
@@ -72,7 +76,7 @@ namespace DistributedState.Tests.State
             // The new run's clock is behind: its epoch is above the old epoch but not above the old run's versions.
             Assert.False(state.IsNewerRun(102));
             Assert.Equal(BatchFit.Stale, state.Classify(Batch(102, 102, 104, ("run", 104, "2"))));
-            Assert.False(state.ApplySync(new[] { Batch(102, 102, 104, ("run", 104, "2")) }, 0, new List<StateChange>()));
+            Assert.Equal(ApplyResult.Unfit, state.TryApplySync(new[] { Batch(102, 102, 104, ("run", 104, "2")) }, 0, long.MaxValue, new List<StateChange>()).Result);
             Assert.Equal(103, state.Version);
             Assert.Equal("1", state.Get("run"));
             Assert.True(state.IsNewerRun(104));
@@ -102,7 +106,7 @@ namespace DistributedState.Tests.State
             Assert.True(own.IsPublished);
             Assert.True(own.HasPendingWrites);
             var pending = own.TakePendingWrites();
-            Assert.Equal(new[] { "status" }, pending.Select(e => e.Key));
+            Assert.Equal(new[] { "status" }, pending.Entries.Select(e => e.Key));
         }
 
         [Fact]

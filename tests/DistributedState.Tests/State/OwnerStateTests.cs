@@ -4,6 +4,7 @@ using System.Linq;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.State;
+using DistributedState.Tests.Support;
 using Xunit;
 
 namespace DistributedState.Tests.State
@@ -12,19 +13,29 @@ namespace DistributedState.Tests.State
     {
         private const string Owner = "db01";
         private readonly IdentityKey _key = IdentityKey.Create();
+        private readonly SigningOwner _owner;
+
+        public OwnerStateTests() => _owner = new SigningOwner(_key, Owner);
 
         public void Dispose() => _key.Dispose();
 
         private SignedBatch Batch(long epoch, long baseVersion, long version, params (string Key, long Version, string? Value)[] entries) =>
-            SignedBatch.Create(_key, Owner, epoch, baseVersion, version, entries.Select(e => new BatchEntry(e.Key, e.Version, e.Value)).ToList());
+            _owner.Batch(epoch, baseVersion, version, entries);
 
         private static List<StateChange> Apply(OwnerState state, SignedBatch batch)
         {
             Assert.Equal(BatchFit.Applicable, state.Classify(batch));
             var changes = new List<StateChange>();
-            state.Apply(batch, changes);
+            Assert.Equal(ApplyResult.Applied, state.TryApply(batch, long.MaxValue, changes).Result);
             return changes;
         }
+
+        private static ApplyResult ApplySync(OwnerState state, IReadOnlyList<SignedBatch> batches, long fromVersion, List<StateChange> changes) =>
+            state.TryApplySync(batches, fromVersion, long.MaxValue, changes).Result;
+
+        /// <summary>Signs taken writes as the node does, in one batch.</summary>
+        private SignedBatch Sign(TakenWrites taken, long epoch, long baseVersion, long version) =>
+            SignedBatch.Create(_key, Owner, epoch, baseVersion, version, taken.Entries, taken.After(taken.Before, taken.Entries));
 
         private static long RetainedSize(OwnerState state) => state.BatchesAfter(long.MinValue, long.MinValue).Sum(b => (long)b.Size);
 
@@ -234,7 +245,7 @@ namespace DistributedState.Tests.State
 
             var state = new OwnerState(Owner);
             var changes = new List<StateChange>();
-            Assert.True(state.ApplySync(compacted, 0, changes));
+            Assert.Equal(ApplyResult.Applied, ApplySync(state, compacted, 0, changes));
             Assert.Equal(100, state.Epoch);
             Assert.Equal(105, state.Version);
             Assert.Equal(source.Snapshot(), state.Snapshot());
@@ -255,11 +266,11 @@ namespace DistributedState.Tests.State
             Apply(state, Batch(100, 100, 101, ("a", 101, "1")));
             var changes = new List<StateChange>();
 
-            Assert.False(state.ApplySync(Array.Empty<SignedBatch>(), 0, changes));
+            Assert.Equal(ApplyResult.Unfit, ApplySync(state, Array.Empty<SignedBatch>(), 0, changes));
             // Sent for a holder further along than this node is.
-            Assert.False(state.ApplySync(new[] { Batch(100, 105, 106, ("z", 106, "z")) }, 105, changes));
+            Assert.Equal(ApplyResult.Unfit, ApplySync(state, new[] { Batch(100, 105, 106, ("z", 106, "z")) }, 105, changes));
             // An older epoch.
-            Assert.False(state.ApplySync(new[] { Batch(50, 50, 51, ("z", 51, "z")) }, 0, changes));
+            Assert.Equal(ApplyResult.Unfit, ApplySync(state, new[] { Batch(50, 50, 51, ("z", 51, "z")) }, 0, changes));
             Assert.Empty(changes);
             Assert.Equal(101, state.Version);
             Assert.Equal(new[] { ("a", "1", 101L) }, state.Snapshot());
@@ -271,7 +282,7 @@ namespace DistributedState.Tests.State
             var state = new OwnerState(Owner);
             Apply(state, Batch(100, 100, 102, ("a", 101, "1"), ("b", 102, "2")));
             var changes = new List<StateChange>();
-            Assert.True(state.ApplySync(new[] { Batch(100, 100, 103, ("x", 103, "old epoch, ignored")), Batch(200, 200, 202, ("b", 202, "2'")) }, 0, changes));
+            Assert.Equal(ApplyResult.Applied, ApplySync(state, new[] { Batch(100, 100, 103, ("x", 103, "old epoch, ignored")), Batch(200, 200, 202, ("b", 202, "2'")) }, 0, changes));
             Assert.Equal(200, state.Epoch);
             Assert.Equal(202, state.Version);
             Assert.Equal(new[] { ("b", "2'", 202L) }, state.Snapshot());
@@ -286,7 +297,7 @@ namespace DistributedState.Tests.State
             var state = new OwnerState(Owner);
             Apply(state, Batch(100, 100, 101, ("a", 101, "1")));
             var changes = new List<StateChange>();
-            Assert.True(state.ApplySync(new[] { Batch(100, 101, 102, ("b", 102, "2")), Batch(100, 103, 104, ("a", 104, "1'")) }, 101, changes));
+            Assert.Equal(ApplyResult.Applied, ApplySync(state, new[] { Batch(100, 101, 102, ("b", 102, "2")), Batch(100, 103, 104, ("a", 104, "1'")) }, 101, changes));
             Assert.Equal(104, state.Version);
             Assert.Equal(new[] { ("a", "1'", 104L), ("b", "2", 102L) }, state.Snapshot());
             AssertRetainedConsistent(state);
@@ -302,7 +313,7 @@ namespace DistributedState.Tests.State
             Apply(state, Batch(100, 100, 101, ("a", 101, "1")));
             Apply(state, Batch(100, 101, 102, ("b", 102, "2")));
             var changes = new List<StateChange>();
-            Assert.True(state.ApplySync(new[] { Batch(100, 101, 102, ("b", 102, "2")), Batch(100, 102, 103, ("c", 103, "3")) }, 101, changes));
+            Assert.Equal(ApplyResult.Applied, ApplySync(state, new[] { Batch(100, 101, 102, ("b", 102, "2")), Batch(100, 102, 103, ("c", 103, "3")) }, 101, changes));
             Assert.Equal(new[] { "c" }, changes.Select(c => c.Key));
             Assert.Equal(103, state.Version);
             AssertEveryEntryIsRetained(state, "a", "b", "c");
@@ -317,7 +328,7 @@ namespace DistributedState.Tests.State
             var newest = Batch(100, 101, 102, ("b", 102, "2"));
             Apply(state, newest);
             var changes = new List<StateChange>();
-            state.ApplySync(new[] { Batch(100, 101, 102, ("b", 102, "2")) }, 101, changes);
+            Assert.Equal(ApplyResult.Applied, ApplySync(state, new[] { Batch(100, 101, 102, ("b", 102, "2")) }, 101, changes));
             Assert.Empty(changes);
             Assert.Equal(102, state.Version);
             Assert.Contains(state.BatchesAfter(100, 101), b => b.Version == 102);
@@ -339,7 +350,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(1000, state.Epoch);
             Assert.Equal(1000, state.Version);
             Assert.True(state.HasPendingWrites); // the new epoch itself must be announced
-            Assert.Empty(state.TakePendingWrites());
+            Assert.Empty(state.TakePendingWrites().Entries);
             Assert.False(state.HasPendingWrites);
 
             var changes = new List<StateChange>();
@@ -350,12 +361,12 @@ namespace DistributedState.Tests.State
             Assert.Equal("3", state.Get("a")); // reads see local writes at once
             Assert.True(state.HasPendingWrites);
 
-            var pending = state.TakePendingWrites().OrderBy(e => e.Version).ToList();
-            Assert.Equal(new[] { ("b", 1002L, (string?)"2"), ("a", 1003L, (string?)"3") }, pending.Select(e => (e.Key, e.Version, e.Value)));
+            var pending = state.TakePendingWrites();
+            Assert.Equal(new[] { ("b", 1002L, (string?)"2"), ("a", 1003L, (string?)"3") }, pending.Entries.Select(e => (e.Key, e.Version, e.Value)));
             Assert.False(state.HasPendingWrites);
-            Assert.Empty(state.TakePendingWrites());
+            Assert.Empty(state.TakePendingWrites().Entries);
 
-            var batch = SignedBatch.Create(_key, Owner, 1000, 1000, 1003, pending);
+            var batch = Sign(pending, 1000, 1000, 1003);
             state.AttachOwnBatch(batch);
             Assert.Equal(1003, state.Version);
             Assert.Equal(batch.Size, state.RetainedBytes);
@@ -366,8 +377,9 @@ namespace DistributedState.Tests.State
             // A peer receiving that batch ends with the same state.
             var peer = new OwnerState(Owner);
             Assert.Equal(BatchFit.Applicable, peer.Classify(batch)); // it starts the epoch (base == epoch)
-            peer.Apply(batch, new List<StateChange>());
+            Apply(peer, batch);
             Assert.Equal(state.Snapshot(), peer.Snapshot());
+            Assert.Equal(state.Commitment, peer.Commitment);
         }
 
         [Fact]
@@ -379,16 +391,19 @@ namespace DistributedState.Tests.State
             state.WriteLocal("a", "1", Next(), null);
             var pending = state.TakePendingWrites();
             state.WriteLocal("a", "2", Next(), null); // while signing
-            var batch = SignedBatch.Create(_key, Owner, 1000, 1000, 1001, pending);
+            var batch = Sign(pending, 1000, 1000, 1001);
             state.AttachOwnBatch(batch);
 
             Assert.True(state.HasPendingWrites);
             Assert.Equal(1001, state.Version);
             Assert.Single(state.BatchesAfter(0, 0)); // kept as the newest, though its entry is superseded
-            var next = Assert.Single(state.TakePendingWrites());
+            var taken = state.TakePendingWrites();
+            var next = Assert.Single(taken.Entries);
             Assert.Equal(("a", 1002L, (string?)"2"), (next.Key, next.Version, next.Value));
-            var second = SignedBatch.Create(_key, Owner, 1000, 1001, 1002, new[] { next });
+            var second = Sign(taken, 1000, 1001, 1002);
             state.AttachOwnBatch(second);
+            // The second batch's commitment takes out the value the first one signed: a holds one value, at 1002.
+            Assert.Equal(SigningOwner.CommitmentOf(new[] { ("a", 1002L) }), second.Commitment);
             Assert.Equal(new[] { 1002L }, state.BatchesAfter(0, 0).Select(b => b.Version)); // the first one is dropped now
             AssertRetainedConsistent(state);
         }
@@ -403,13 +418,15 @@ namespace DistributedState.Tests.State
             Assert.False(state.HasPendingWrites);
 
             state.WriteLocal("a", "1", Next(), null);
-            state.AttachOwnBatch(SignedBatch.Create(_key, Owner, 1000, 1000, _clock, state.TakePendingWrites()));
+            state.AttachOwnBatch(Sign(state.TakePendingWrites(), 1000, 1000, _clock));
             var changes = new List<StateChange>();
             state.WriteLocal("a", null, Next(), changes);
             Assert.Equal(("a", (string?)"1", (string?)null), (changes.Single().Key, changes.Single().OldValue, changes.Single().NewValue));
-            var tombstone = Assert.Single(state.TakePendingWrites());
+            var taken = state.TakePendingWrites();
+            var tombstone = Assert.Single(taken.Entries);
             Assert.Null(tombstone.Value);
             Assert.Equal(0, state.KeyCount);
+            Assert.Equal(StateCommitment.Empty, taken.After(taken.Before, taken.Entries)); // the removal takes "a" out
         }
 
         [Fact]
@@ -422,7 +439,7 @@ namespace DistributedState.Tests.State
             state.WriteLocal("b", "2", Next(), null);
             state.WriteLocal("gone", "x", Next(), null);
             state.WriteLocal("gone", null, Next(), null);
-            state.AttachOwnBatch(SignedBatch.Create(_key, Owner, 1000, 1000, _clock, state.TakePendingWrites().OrderBy(e => e.Version).ToList()));
+            state.AttachOwnBatch(Sign(state.TakePendingWrites(), 1000, 1000, _clock));
             Assert.True(state.RetainedBytes > 0);
 
             _clock = 5000;
@@ -436,12 +453,13 @@ namespace DistributedState.Tests.State
             Assert.Equal(new[] { ("a", "1"), ("b", "2") }, state.Snapshot().Select(e => (e.Key, e.Value)));
 
             Assert.True(state.HasPendingWrites);
-            var pending = state.TakePendingWrites().OrderBy(e => e.Key).ToList();
-            Assert.Equal(new[] { "a", "b" }, pending.Select(e => e.Key)); // the tombstone is not carried into the new run
-            Assert.All(pending, e => Assert.True(e.Version > 5000));
+            var pending = state.TakePendingWrites();
+            Assert.Equal(new[] { "a", "b" }, pending.Entries.Select(e => e.Key).OrderBy(k => k)); // the tombstone is not carried into the new run
+            Assert.All(pending.Entries, e => Assert.True(e.Version > 5000));
+            Assert.Equal(StateCommitment.Empty, pending.Before); // the new run has signed nothing yet
 
             // Peers holding the old epoch receive the new one as a reset.
-            var batch = SignedBatch.Create(_key, Owner, 5000, 5000, pending.Max(e => e.Version), pending);
+            var batch = Sign(pending, 5000, 5000, pending.Entries.Max(e => e.Version));
             state.AttachOwnBatch(batch);
             var peer = new OwnerState(Owner);
             Apply(peer, Batch(1000, 1000, 1001, ("a", 1001, "1"), ("old", 1001, "only in the old run")));
@@ -476,7 +494,7 @@ namespace DistributedState.Tests.State
 
             AssertEveryEntryIsRetained(state, keys);
             var replica = new OwnerState(Owner);
-            Assert.True(replica.ApplySync(state.BatchesAfter(0, 0), 0, new List<StateChange>()));
+            Assert.Equal(ApplyResult.Applied, ApplySync(replica, state.BatchesAfter(0, 0), 0, new List<StateChange>()));
             Assert.Equal(state.Snapshot(), replica.Snapshot());
             Assert.Equal(state.Version, replica.Version);
             // Compaction bounds what is retained: at most one batch per key plus the newest.
