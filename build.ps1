@@ -15,7 +15,8 @@ Tasks run in the order given:
   Demo     builds, then imports the built module in a fresh pwsh, starts a three-node network on 127.0.0.1, writes on one node and
            prints the peer table and the value as every node sees it.
   Test     runs every test: the xunit suites (dotnet test), then the Pester suite against out/ (Build first) in a
-           fresh pwsh, and on Windows in Windows PowerShell 5.1 too. Any failure fails the task.
+           fresh pwsh, and on Windows in Windows PowerShell 5.1 too, then the short real-network fault run (about 2
+           minutes; as root on Linux only, SKIPPED with its reason elsewhere; docs/reliability.md). Any failure fails the task.
   Pester   only the Pester suite (or -PesterPath), against the module as last built.
   Docs     regenerates the help in out/DistributedState/en-US from docs/en-US/*.md with PlatyPS (the dotnet build
            already writes an equivalent MAML file without PlatyPS).
@@ -151,10 +152,26 @@ function Invoke-Pester5 {
     if ($desktop) { Invoke-PesterSuite -Shell $desktop.Source }
 }
 
+function Invoke-RealNetworkFaults {
+    # Issue 13: seven node processes, each in its own network namespace, under partitions and loss made by nft, kill -9,
+    # SIGSTOP and a skewed clock. It runs last and alone, so its load never meets the timing-sensitive suites above.
+    # The harness decides whether this machine can run it (root, Linux, ip netns) and otherwise prints SKIPPED and why.
+    # A fresh seed each time, printed for replay; DSN_JEPSEN_SEED fixes it.
+    # --tolerate late-after-partition: writes that arrive late (never lost) after a partition heals are reported, not
+    # failed, until the runtime closes sessions to Failed members (docs/reliability.md); remove it once fixed.
+    $project = Join-Path $root 'tests/DistributedState.Jepsen'
+    Invoke-Dotnet build $project -c $Configuration --nologo -v quiet
+    $arguments = @('run', '--out', (Join-Path $out 'jepsen'), '--tolerate', 'late-after-partition')
+    if ($env:DSN_JEPSEN_SEED) { $arguments += @('--seed', $env:DSN_JEPSEN_SEED) }
+    & dotnet (Join-Path $project "bin/$Configuration/net10.0/DistributedState.Jepsen.dll") @arguments
+    if ($LASTEXITCODE -ne 0) { throw "The real-network fault run failed (exit code $LASTEXITCODE); its summary and history are under out/jepsen." }
+}
+
 function Invoke-Test {
     Invoke-Dotnet test (Join-Path $root 'DistributedState.sln') -c $Configuration --nologo
     Invoke-Build
     Invoke-Pester5
+    Invoke-RealNetworkFaults
 }
 
 function Invoke-Docs {
