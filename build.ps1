@@ -157,11 +157,9 @@ function Invoke-RealNetworkFaults {
     # SIGSTOP and a skewed clock. It runs last and alone, so its load never meets the timing-sensitive suites above.
     # The harness decides whether this machine can run it (root, Linux, ip netns) and otherwise prints SKIPPED and why.
     # A fresh seed each time, printed for replay; DSN_JEPSEN_SEED fixes it.
-    # --tolerate late-after-partition: writes that arrive late (never lost) after a partition heals are reported, not
-    # failed, until the runtime closes sessions to Failed members (docs/reliability.md); remove it once fixed.
     $project = Join-Path $root 'tests/DistributedState.Jepsen'
     Invoke-Dotnet build $project -c $Configuration --nologo -v quiet
-    $arguments = @('run', '--out', (Join-Path $out 'jepsen'), '--tolerate', 'late-after-partition')
+    $arguments = @('run', '--out', (Join-Path $out 'jepsen'))
     if ($env:DSN_JEPSEN_SEED) { $arguments += @('--seed', $env:DSN_JEPSEN_SEED) }
     & dotnet (Join-Path $project "bin/$Configuration/net10.0/DistributedState.Jepsen.dll") @arguments
     if ($LASTEXITCODE -ne 0) { throw "The real-network fault run failed (exit code $LASTEXITCODE); its summary and history are under out/jepsen." }

@@ -37,6 +37,16 @@ namespace DistributedState.Jepsen.Tests
         }
 
         [Fact]
+        public void A_slowed_observer_may_report_the_others_Failed_but_nobody_may_report_it_of_an_unfaulted_member()
+        {
+            var slow = new FaultInterval("n3", "slow link", true, 5 * S, 12 * S, ExcusesItsReports: true);
+            Assert.Empty(Analyze(new[] { Status(8 * S, "n3", "n1", "Failed"), Status(9 * S, "n1", "n3", "Failed") }, slow).Violations);
+            var result = Analyze(new[] { Status(8 * S, "n2", "n1", "Failed"), Status(23 * S, "n3", "n1", "Failed") }, slow);
+            Assert.Equal(2, result.FalseFailed);
+            Assert.Contains("nor n2 a slow link", result.Violations[0].Message);
+        }
+
+        [Fact]
         public void Loss_is_no_excuse_for_Failed_and_a_Left_without_a_leave_is_wrong()
         {
             var loss = new FaultInterval("n2", "loss", false, 5 * S, 12 * S);

@@ -10,7 +10,7 @@ namespace DistributedState.Jepsen
     internal static class Program
     {
         private const string Usage =
-            "usage: DistributedState.Jepsen run [--seed N | --seeds A,B,…] [--long [--fault-seconds S]] [--nodes 7] [--out DIR] [--require] [--tolerate late-after-partition]\n" +
+            "usage: DistributedState.Jepsen run [--seed N | --seeds A,B,…] [--long [--fault-seconds S]] [--nodes 7] [--out DIR] [--require]\n" +
             "       DistributedState.Jepsen schedule [--seed N] [--long [--fault-seconds S]] [--nodes 7]\n" +
             "       DistributedState.Jepsen node …   (started by run, inside a network namespace)\n" +
             "See docs/reliability.md, \"Faults on a real network\".";

@@ -19,6 +19,7 @@ namespace DistributedState
     {
         private const int TickMs = 50;
         private const int IndirectProbes = 3;
+        private const int FailedRetryMs = 2000;
         /// <summary>This node's direct probes waiting for the target's Ack (state: the target).</summary>
         private readonly PendingReplies<uint, string> _probes = new PendingReplies<uint, string>(UnguessableIds.NextUInt32);
         /// <summary>This node's indirect probes waiting for a helper to relay the target's signed IndirectAck (state: the target).</summary>
@@ -75,15 +76,36 @@ namespace DistributedState
                     if (now >= nextFailedRetry)
                     {
                         // Failed members may be behind a healed partition: try one now and then (serf's reconnect).
-                        nextFailedRetry = now + 2000;
+                        nextFailedRetry = now + FailedRetryMs;
                         var failed = _members.All.Where(m => m.Status == DsnPeerStatus.Failed).ToList();
                         if (failed.Count > 0)
-                            toDial.Add(failed[_random.Next(failed.Count)]);
+                        {
+                            var retry = failed[_random.Next(failed.Count)];
+                            CloseSilentSessionsTo(retry.NodeId);
+                            toDial.Add(retry);
+                        }
                     }
                 }
 
                 foreach (var member in toDial)
                     _ = DialQuietlyAsync(member.NodeId, member.EndPoint, member.PublicKeyHex);
+            }
+        }
+
+        /// <summary>
+        /// A member declared failed may be behind a partition that has just healed while its old TCP connections wait
+        /// out the kernel's retransmission backoff, which doubles for as long as the link was cut (an 8 s cut left
+        /// them silent for up to 6 s after the heal). A connection to it that has carried nothing for a whole retry
+        /// interval is closed, so the retry dials afresh; one that still carries frames is kept (a member wrongly
+        /// declared failed refutes over it without a reconnection).
+        /// </summary>
+        private void CloseSilentSessionsTo(string nodeId)
+        {
+            RequireGate();
+            foreach (var session in _sessions.To(nodeId).Where(s => s.MsSinceLastFrame >= FailedRetryMs).ToList())
+            {
+                _counters.Add("sessions.closed.silent_failed");
+                session.Close($"nothing arrived for {session.MsSinceLastFrame} ms from a member declared failed: a fresh connection gets through a healed network sooner");
             }
         }
 

@@ -55,6 +55,7 @@ namespace DistributedState.Sessions
         private int _closing;
         private int _shed;
         private int _badSignatures;
+        private int _lastReceivedAt = Environment.TickCount;
 
         public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
             ProtocolLimits limits, Counters counters, NodeLog logger, TimeSpan writeTimeout, Func<Task> whenRunnable, SendBudget budget, TimeSpan digestInterval)
@@ -107,6 +108,9 @@ namespace DistributedState.Sessions
         /// once per anti-entropy interval after a burst of <see cref="DigestBurst"/>. Used by the session's reader only.
         /// </summary>
         public TokenBucket DigestAnswers { get; }
+
+        /// <summary>Milliseconds since the last frame arrived from the peer (or since the session opened).</summary>
+        public int MsSinceLastFrame => unchecked(Environment.TickCount - Volatile.Read(ref _lastReceivedAt));
 
         /// <summary>Counts a record or batch with a bad signature that came on this session; returns how many did so far.</summary>
         public int NoteBadSignature() => Interlocked.Increment(ref _badSignatures);
@@ -332,6 +336,7 @@ namespace DistributedState.Sessions
                     }
 
                     _counters.Add("frames.received");
+                    Volatile.Write(ref _lastReceivedAt, Environment.TickCount);
                     _counters.Add("bytes.received", frame.Length + 4);
                     var rejection = _opener.Open(frame, out var length);
                     if (rejection != FrameRejection.None)

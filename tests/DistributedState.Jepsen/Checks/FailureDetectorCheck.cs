@@ -8,7 +8,8 @@ namespace DistributedState.Jepsen.Checks
     /// <summary>
     /// Failure-detector accuracy and completeness from the observers' status reports and the faults in force:
     /// no member is reported Failed without an excuse (a crash, freeze, partition or slow link of its own within
-    /// <see cref="Bounds.ExcuseLookback"/>; loss on some of its links is no excuse), nobody is reported Left (the
+    /// <see cref="Bounds.ExcuseLookback"/>, or a slow link of the observer's, which cuts it off from everyone as a
+    /// partition would; loss on some of its links is no excuse), nobody is reported Left (the
     /// schedule never stops a node gracefully), every crashed member is Failed in every running, unfrozen view within
     /// <see cref="Bounds.FailedWithin"/>, and every thawed member is Alive again everywhere within <see cref="Bounds.BackWithin"/>.
     /// </summary>
@@ -45,14 +46,15 @@ namespace DistributedState.Jepsen.Checks
 
             foreach (var report in statuses.Where(s => s.AtNs <= untilNs && s.Observer != s.Subject))
             {
-                var excused = faults.Any(f => f.Node == report.Subject && f.Excuses && Within(f, report.AtNs));
+                var excused = faults.Any(f => Within(f, report.AtNs) &&
+                    ((f.Node == report.Subject && f.Excuses) || (f.Node == report.Observer && f.ExcusesItsReports)));
                 if (report.To == "Failed" && !excused)
                 {
                     result.FalseFailed++;
                     var others = faults.Where(f => f.Node == report.Subject && Within(f, report.AtNs)).Select(f => f.Kind).Distinct().ToList();
                     result.Violations.Add(new Violation("failure detector",
                         $"{report.Observer} (run {report.ObserverRun}) reported {report.Subject} Failed at {formatTime(report.AtNs)} (incarnation {report.Incarnation}); " +
-                        $"{report.Subject} had no crash, freeze, partition or slow link in the {Bounds.ExcuseLookback.TotalSeconds:0} s before" +
+                        $"{report.Subject} had no crash, freeze, partition or slow link in the {Bounds.ExcuseLookback.TotalSeconds:0} s before, nor {report.Observer} a slow link" +
                         (others.Count > 0 ? $" (only: {string.Join(", ", others)})" : "")));
                 }
                 else if (report.To == "Left")

@@ -36,8 +36,12 @@ namespace DistributedState.Jepsen.Checks
     /// <summary>A member's status as one observer reported it: a change (PeerStatusChanged) or first sight (PeerJoined, <see cref="From"/> null).</summary>
     internal sealed record StatusReport(long AtNs, string Observer, int ObserverRun, string Subject, string? From, string To, long Incarnation);
 
-    /// <summary>A fault in force on one member from <see cref="StartNs"/> to <see cref="EndNs"/>; <see cref="Excuses"/>: it may rightly be reported Failed.</summary>
-    internal sealed record FaultInterval(string Node, string Kind, bool Excuses, long StartNs, long EndNs);
+    /// <summary>
+    /// A fault in force on one member from <see cref="StartNs"/> to <see cref="EndNs"/>; <see cref="Excuses"/>: it may
+    /// rightly be reported Failed; <see cref="ExcusesItsReports"/>: the fault was on all of the member's own links (a slow
+    /// link), so it may rightly report the others Failed — the same excuse a partition gives both of its sides.
+    /// </summary>
+    internal sealed record FaultInterval(string Node, string Kind, bool Excuses, long StartNs, long EndNs, bool ExcusesItsReports = false);
 
     /// <summary>A node's periodic report: its member view (id → "Status:incarnation"), a hash of each owner's values, and a digest of everything with versions.</summary>
     internal sealed record ViewReport(long AtNs, string Node, int Run, IReadOnlyDictionary<string, string> View, IReadOnlyDictionary<string, string> Owners, string Digest);

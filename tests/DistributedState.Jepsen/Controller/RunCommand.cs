@@ -30,9 +30,6 @@ namespace DistributedState.Jepsen.Controller
             var faultTime = TimeSpan.FromSeconds(args.Number("fault-seconds", (long)LongFaultTime.TotalSeconds));
             var output = Path.GetFullPath(args.Text("out") ?? Path.Combine("out", "jepsen"));
             var require = args.Flag("require");
-            var tolerated = (args.Text("tolerate") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var name in tolerated.Where(t => !Tolerance.All.Contains(t)))
-                throw new ArgumentException($"--tolerate {name}: not a known issue (known: {string.Join(", ", Tolerance.All)}).");
             args.RejectUnknown();
 
             var capabilities = await Capabilities.ProbeAsync(NetworkLab.RunName(0) + "p").ConfigureAwait(false);
@@ -66,11 +63,10 @@ namespace DistributedState.Jepsen.Controller
                     var mode = isLong ? $"long ({faultTime.TotalMinutes:0.#} min of faults)" : "short";
                     Console.WriteLine($"Real-network fault run {i + 1}/{seeds.Count}, {mode}: {schedule.Describe()}");
                     var folder = Path.Combine(output, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{seeds[i]}");
-                    var result = await new Runner(schedule, capabilities, folder, i + 1, mode, tolerated).RunAsync(interrupted.Token).ConfigureAwait(false);
+                    var result = await new Runner(schedule, capabilities, folder, i + 1, mode).RunAsync(interrupted.Token).ConfigureAwait(false);
                     results.Add(result);
                     Console.WriteLine(result.Describe());
-                    Console.WriteLine($"Replay: dotnet run -c Release --project tests/DistributedState.Jepsen -- run {(isLong ? $"--long --fault-seconds {faultTime.TotalSeconds:0} " : "")}--seed {seeds[i]}" +
-                        (tolerated.Length > 0 ? $" --tolerate {string.Join(",", tolerated)}" : ""));
+                    Console.WriteLine($"Replay: dotnet run -c Release --project tests/DistributedState.Jepsen -- run {(isLong ? $"--long --fault-seconds {faultTime.TotalSeconds:0} " : "")}--seed {seeds[i]}");
                 }
             }
             catch (OperationCanceledException) when (interrupted.IsCancellationRequested)

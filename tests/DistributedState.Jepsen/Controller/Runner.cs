@@ -35,15 +35,12 @@ namespace DistributedState.Jepsen.Controller
         private readonly List<string> _skipped = new List<string>();
         private readonly HashSet<(string Owner, string Key)> _lost = new HashSet<(string, string)>();
         private readonly HashSet<(int Episode, string Owner, string Key)> _late = new HashSet<(int, string, string)>();
-        private readonly List<Violation> _toleratedFindings = new List<Violation>();
-        private readonly IReadOnlyCollection<string> _tolerated;
         private History _history = null!;
         private long _checkedUntil = long.MaxValue;
         private volatile bool _stopping;
 
-        public Runner(FaultSchedule schedule, Capabilities capabilities, string folder, int runNumber, string mode, IReadOnlyCollection<string> tolerated)
+        public Runner(FaultSchedule schedule, Capabilities capabilities, string folder, int runNumber, string mode)
         {
-            _tolerated = tolerated;
             _schedule = schedule;
             _capabilities = capabilities;
             _folder = folder;
@@ -296,7 +293,7 @@ namespace DistributedState.Jepsen.Controller
                 var kind = fault is Partition p ? p.Shape.ToString().ToLowerInvariant() + " partition" : fault is Loss ? "loss" : "slow link";
                 var affected = fault is Loss loss ? loss.Links.SelectMany(l => new[] { l.A, l.B }).Distinct() : fault.ExcusesFailedOf();
                 foreach (var node in affected)
-                    _faults.Add(new FaultInterval(node, kind, fault is not Loss, applied, healed));
+                    _faults.Add(new FaultInterval(node, kind, fault is not Loss, applied, healed, ExcusesItsReports: fault is SlowLink));
             }
 
             await ConvergeAsync(episode, healed, token).ConfigureAwait(false);
@@ -364,7 +361,6 @@ namespace DistributedState.Jepsen.Controller
             }
 
             var what = $"episode {episode.Number} ({episode.Describe().Trim()})";
-            var tolerated = _tolerated.Contains(Tolerance.LateAfterPartition) && episode.Faults.Any(f => f is Partition);
             if (writesSeconds is { } w)
                 _writesSeconds.Add(w);
             if (seconds is { } c)
@@ -398,16 +394,16 @@ namespace DistributedState.Jepsen.Controller
                 }
 
                 if (late.Count > 0 && writesSeconds != null)
-                    Report(tolerated, "late writes", $"{what}: {late.Count} acknowledged writes not held {Bounds.WritesWithin.TotalSeconds:0} s after the heal (all held {writesSeconds:0.0} s after it): {Abbreviate(late.Select(m => m.ToString()).ToList())}");
+                    _violations.Add(new Violation("late writes", $"{what}: {late.Count} acknowledged writes not held {Bounds.WritesWithin.TotalSeconds:0} s after the heal (all held {writesSeconds:0.0} s after it): {Abbreviate(late.Select(m => m.ToString()).ToList())}"));
                 var previous = atWritesBound.Where(m => !m.Lost).ToList();
                 if (previous.Count > 0)
-                    Report(tolerated && writesSeconds != null, "convergence", $"{what}: {previous.Count} values of a previous run still held {Bounds.WritesWithin.TotalSeconds:0} s after the heal: {Abbreviate(previous.Select(m => m.ToString()).ToList())}");
+                    _violations.Add(new Violation("convergence", $"{what}: {previous.Count} values of a previous run still held {Bounds.WritesWithin.TotalSeconds:0} s after the heal: {Abbreviate(previous.Select(m => m.ToString()).ToList())}"));
             }
 
             if (seconds is null)
                 _violations.Add(new Violation("convergence", $"{what}: not converged {Bounds.GiveUpAfter.TotalSeconds:0} s after the heal: {Abbreviate(differences)}"));
             else if (atBound != null)
-                Report(tolerated, "convergence", $"{what}: converged only {seconds:0.0} s after the heal (bound {Bounds.ConvergeWithin.TotalSeconds:0} s); at the bound: {Abbreviate(atBound)}");
+                _violations.Add(new Violation("convergence", $"{what}: converged only {seconds:0.0} s after the heal (bound {Bounds.ConvergeWithin.TotalSeconds:0} s); at the bound: {Abbreviate(atBound)}"));
 
             Broadcast("{\"cmd\":\"interval\",\"ms\":500}");
             Broadcast("{\"cmd\":\"resume\"}");
@@ -415,14 +411,6 @@ namespace DistributedState.Jepsen.Controller
             await Task.Delay(Settle, token).ConfigureAwait(false);
         }
 
-        /// <summary>A violation, or, when a known issue is tolerated, a note that the summary still shows.</summary>
-        private void Report(bool tolerated, string check, string message)
-        {
-            if (tolerated)
-                _toleratedFindings.Add(new Violation(check, $"[{Tolerance.LateAfterPartition}] {message}"));
-            else
-                _violations.Add(new Violation(check, message));
-        }
 
         /// <summary>Asks every survivor for its whole state and names each key it holds otherwise than acknowledged.</summary>
         private async Task<List<ConvergenceCheck.Mismatch>> MismatchesAsync(Dictionary<string, Dictionary<string, string>> expected, CancellationToken token)
@@ -471,7 +459,6 @@ namespace DistributedState.Jepsen.Controller
                 WritesFailed = _observations.WritesFailed,
                 LostWrites = _lost.Count,
                 LateWrites = _late.Count,
-                Tolerated = _toleratedFindings,
                 FalseFailed = detector.FalseFailed,
                 UnfaultedSuspicions = detector.UnfaultedSuspicions,
                 ConvergeSeconds = _convergeSeconds,

@@ -36,8 +36,6 @@ namespace DistributedState.Jepsen.Controller
         /// <summary>Distinct (episode, owner, key) whose last acknowledged value some survivor held only after <see cref="Bounds.WritesWithin"/>.</summary>
         public int LateWrites { get; init; }
 
-        /// <summary>Findings of a known issue the run was told to tolerate (<c>--tolerate</c>): shown, not failed.</summary>
-        public IReadOnlyList<Violation> Tolerated { get; init; } = Array.Empty<Violation>();
 
         public int FalseFailed { get; init; }
 
@@ -70,7 +68,7 @@ namespace DistributedState.Jepsen.Controller
         public string TableRow() =>
             $"| {Seed} | {Mode} | {Episodes} | {WritesAttempted:N0} / {WritesAcknowledged:N0} / {LateWrites} / {LostWrites} | {FalseFailed} | " +
             $"{Seconds(Median(WritesEverywhereSeconds))} / {Seconds(Max(WritesEverywhereSeconds))} | {Seconds(Median(ConvergeSeconds))} / {Seconds(Max(ConvergeSeconds))} | {Seconds(Median(DetectionSeconds))} / {Seconds(Max(DetectionSeconds))} | " +
-            $"{Messages.Sent:N0} / {Messages.Acknowledged:N0} / {Messages.Received:N0} | {MaxRss / 1048576.0:0} MB | {(Passed ? "pass" : $"**{Violations.Count} violations**")}{(Tolerated.Count > 0 ? $" ({Tolerated.Count} tolerated)" : "")} |";
+            $"{Messages.Sent:N0} / {Messages.Acknowledged:N0} / {Messages.Received:N0} | {MaxRss / 1048576.0:0} MB | {(Passed ? "pass" : $"**{Violations.Count} violations**")} |";
 
         public string Describe()
         {
@@ -84,8 +82,6 @@ namespace DistributedState.Jepsen.Controller
             text.AppendLine($"  resources: max RSS {MaxRss / 1048576.0:0} MB, max open sessions {MaxOpenSessions}");
             foreach (var skipped in Skipped)
                 text.AppendLine($"  skipped: {skipped}");
-            foreach (var finding in Tolerated)
-                text.AppendLine($"  TOLERATED [{finding.Check}] {finding.Message}");
             foreach (var violation in Violations)
                 text.AppendLine($"  VIOLATION [{violation.Check}] {violation.Message}");
             return text.ToString();

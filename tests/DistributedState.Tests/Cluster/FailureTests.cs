@@ -106,6 +106,31 @@ namespace DistributedState.Tests.Cluster
         }
 
         [Fact]
+        public async Task Connections_to_a_failed_member_that_went_silent_are_replaced_by_fresh_ones()
+        {
+            // Over a cut link TCP keeps its connections open and retransmits with a doubling backoff, so after a heal
+            // the old connections stay silent for seconds (the real-network run saw 6 s after an 8 s cut). A frozen
+            // member leaves its connections just as silent: the failed-member retry must dial afresh, not wait.
+            await using var cluster = new TestCluster();
+            var a = await cluster.StartAsync("a");
+            var others = new List<DsnNode> { a, await cluster.StartAsync("c", a), await cluster.StartAsync("d", a) };
+            var sleeper = await cluster.StartAsync("sleeper", a);
+            await cluster.WaitForMembershipAsync(cluster.Nodes, cluster.Nodes.Select(n => n.NodeId));
+
+            sleeper.Freeze();
+            foreach (var observer in others)
+                await observer.WaitForPeerAsync("sleeper", DsnPeerStatus.Failed, TestCluster.Patience);
+            await Eventually.HoldsAsync(() => others.Sum(o => o.GetStatistics()["sessions.closed.silent_failed"]) >= 1,
+                "an observer closed a silent connection to the failed member", TestCluster.Patience);
+
+            sleeper.Thaw();
+            foreach (var observer in others)
+                await observer.WaitForPeerAsync("sleeper", DsnPeerStatus.Alive, TestCluster.Patience);
+            // Connections to live members carry frames, so none of them was closed as silent.
+            Assert.Equal(0, sleeper.GetStatistics()["sessions.closed.silent_failed"]);
+        }
+
+        [Fact]
         public async Task An_idle_cluster_reports_no_false_failures()
         {
             await using var cluster = new TestCluster();
