@@ -183,8 +183,9 @@ namespace DistributedState
         }
 
         /// <summary>
-        /// Probes a member: direct ping, then pings through up to three others, then suspicion. A refused
-        /// connection is a strong hint: the member is suspected at once (it still has the suspicion timeout to refute).
+        /// Probes a member by <see cref="ProbeRound"/>'s rules, supplying its I/O: the ping on a session (dialled if
+        /// need be), helpers chosen among live connected peers, then acts on the verdict. A refused connection is a
+        /// strong hint: the member is suspected at once (it still has the suspicion timeout to refute).
         /// </summary>
         private async Task ProbeAsync(string nodeId, bool afterDisconnect)
         {
@@ -207,76 +208,57 @@ namespace DistributedState
                 dialled = _sessions.Preferred(nodeId) is null;
             }
 
-            try
+            var attempts = 0;
+            async Task<Func<bool>> PingDirect()
             {
-                var timeout = TimeSpan.FromMilliseconds(_options.ProbeTimeout.TotalMilliseconds * _health.Factor);
-                long sentAt;
-                for (var attempt = 0; ; attempt++)
-                {
-                    PeerSession session;
-                    try
-                    {
-                        session = await GetOrDialAsync(nodeId, endpoint).ConfigureAwait(false);
-                    }
-                    catch (Exception error)
-                    {
-                        NoteUnreachable(nodeId, publicKeyHex);
-                        _logger.LogDebug("Probe of {Peer} could not connect: {Reason}", nodeId, error.Message);
-                        // A strong hint, not proof: a member that is leaving refuses connections too, and its leave
-                        // may still be on the way. Give it one probe timeout to arrive.
-                        await Task.Delay(_options.ProbeTimeout).ConfigureAwait(false);
-                        SuspectIfUnchanged(nodeId, incarnation, afterDisconnect ? "its connection closed and it refuses new ones" : "it refuses connections");
-                        return;
-                    }
+                if (attempts++ > 0)
+                    dialled = true; // the retry after a shed connection dials a new one
+                var session = await GetOrDialAsync(nodeId, endpoint).ConfigureAwait(false);
+                lock (_gate)
+                    session.Send(new PingMessage(probeId, Summary()));
+                return () => session.WasShed;
+            }
 
-                    lock (_gate)
-                        session.Send(new PingMessage(probeId, Summary()));
-                    sentAt = MonotonicMs;
-                    if (await CompletesWithin(acked, timeout).ConfigureAwait(false))
-                    {
-                        _health.Better();
-                        return;
-                    }
-
-                    // A connection shed while the ping was on it says nothing about the member: once, ping it again
-                    // on a new connection (the target may have shed it before answering).
-                    if (!session.WasShed || attempt > 0)
-                        break;
-                    dialled = true;
-                }
-
-                _health.Worse();
-
-                // Helpers ping the target on our behalf; only the target's signature over our fresh probe id, relayed
-                // by one of them, proves it alive (a helper's word alone does not). A late direct Ack counts too.
-                var indirectAcked = acked;
+            // Only the target's signature over our fresh probe id, relayed by a helper, proves it alive (a helper's
+            // word alone does not).
+            Task AskHelpers()
+            {
                 lock (_gate)
                 {
                     var helpers = _sessions.Peers.Where(p => !NameRules.SameNodeId(p, nodeId) && _members.TryGet(p, out var m) && m.Status == DsnPeerStatus.Alive)
                         .OrderBy(_ => _random.Next()).Take(IndirectProbes).ToList();
-                    if (helpers.Count > 0)
+                    if (helpers.Count == 0)
+                        return new TaskCompletionSource<bool>().Task;
+                    Task indirectAcked;
+                    (indirectId, indirectAcked) = _indirectProbes.Start(helpers[0], nodeId);
+                    foreach (var helper in helpers)
                     {
-                        (indirectId, indirectAcked) = _indirectProbes.Start(helpers[0], nodeId);
-                        foreach (var helper in helpers)
-                        {
-                            _indirectProbes.Allow(indirectId, helper);
-                            _sessions.Preferred(helper)?.Send(new PingRequestMessage(indirectId, nodeId));
-                        }
+                        _indirectProbes.Allow(indirectId, helper);
+                        _sessions.Preferred(helper)?.Send(new PingRequestMessage(indirectId, nodeId));
                     }
-                }
 
-                if (await CompletesWithin(Task.WhenAny(acked, indirectAcked), timeout).ConfigureAwait(false))
-                    return;
-                await WhenThawed().ConfigureAwait(false);
-                if (MonotonicMs - sentAt > 4 * timeout.TotalMilliseconds)
+                    return indirectAcked;
+                }
+            }
+
+            try
+            {
+                var round = new ProbeRound(_health, _options.ProbeTimeout, () => MonotonicMs, CompletesWithin);
+                var (verdict, unreachable) = await round.RunAsync(new ProbeSteps(PingDirect, acked, AskHelpers, WhenThawed)).ConfigureAwait(false);
+                switch (verdict)
                 {
-                    // The waits overran: this node was paused or starved, so the silence proves nothing about the
-                    // target (a process resumed after SIGSTOP must not accuse the healthy).
-                    _health.Worse();
-                    return;
+                    case ProbeVerdict.Unreachable:
+                        NoteUnreachable(nodeId, publicKeyHex);
+                        _logger.LogDebug("Probe of {Peer} could not connect: {Reason}", nodeId, unreachable!.Message);
+                        // A strong hint, not proof: a member that is leaving refuses connections too, and its leave
+                        // may still be on the way. Give it one probe timeout to arrive.
+                        await Task.Delay(_options.ProbeTimeout).ConfigureAwait(false);
+                        SuspectIfUnchanged(nodeId, incarnation, afterDisconnect ? "its connection closed and it refuses new ones" : "it refuses connections");
+                        break;
+                    case ProbeVerdict.Silent:
+                        SuspectIfUnchanged(nodeId, incarnation, "no answer to direct and indirect probes in time");
+                        break;
                 }
-
-                SuspectIfUnchanged(nodeId, incarnation, $"no answer to direct and indirect probes within {2 * timeout.TotalMilliseconds:0} ms");
             }
             catch (Exception error) when (!(error is OperationCanceledException))
             {
