@@ -98,7 +98,22 @@ namespace DistributedState.Jepsen.Tests
             Assert.Equal(new[] { 1.0, 0.5 }, result.ComeBackSeconds);
 
             var stuck = Analyze(new[] { Status(12 * S, "n1", "n3", "Failed"), Status(12 * S, "n2", "n3", "Failed"), Status(15 * S, "n2", "n3", "Alive", "Failed") }, freeze);
-            Assert.Contains("n1 (run 0) saw n3 Failed 5 s after it was thawed", Assert.Single(stuck.Violations).Message);
+            Assert.Contains("n1 (run 0) never saw n3 Alive within 5 s after it was thawed at 14 s; it saw it Failed", Assert.Single(stuck.Violations).Message);
+        }
+
+        [Fact]
+        public void A_thawed_member_seen_Alive_within_the_bound_may_be_suspected_again_by_the_next_episode()
+        {
+            // Seen Alive 0.5 s after the thaw; the next episode's partition (from 17 s) makes it Suspect before the bound ends.
+            var freeze = new FaultInterval("n3", "freeze", true, 10 * S, 14 * S);
+            var statuses = new[]
+            {
+                Status(12 * S, "n1", "n3", "Failed"), Status(14 * S + S / 2, "n1", "n3", "Alive", "Failed"), Status(18 * S, "n1", "n3", "Suspect"),
+                Status(1 * S, "n2", "n3", "Alive", null),
+            };
+            var result = Analyze(statuses, freeze, new FaultInterval("n3", "full partition", true, 17 * S, 25 * S));
+            Assert.Empty(result.Violations);
+            Assert.Equal(new[] { 0.5, 0.0 }, result.ComeBackSeconds);
         }
     }
 }

@@ -106,16 +106,23 @@ namespace DistributedState.Jepsen.Checks
                 var deadline = from + Ns(Bounds.BackWithin);
                 if (!observer.Covers(from, deadline))
                     continue;
-                var seen = StatusAt(statuses, observer, freeze.Node, deadline);
-                if (seen?.To != "Alive")
+                // Alive again at some moment within the bound: what the view says at the bound's end may already be
+                // the next episode's fault (an episode can begin less than the bound after a thaw).
+                var atThaw = StatusAt(statuses, observer, freeze.Node, from);
+                var back = atThaw?.To == "Alive"
+                    ? atThaw
+                    : statuses.FirstOrDefault(s => s.Observer == observer.Node && s.ObserverRun == observer.Run && s.Subject == freeze.Node
+                        && s.AtNs > from && s.AtNs <= deadline && s.To == "Alive");
+                if (back is null)
                 {
+                    var seen = StatusAt(statuses, observer, freeze.Node, deadline);
                     result.Violations.Add(new Violation("failure detector",
-                        $"{observer.Node} (run {observer.Run}) saw {freeze.Node} {seen?.To ?? "unknown"} {Bounds.BackWithin.TotalSeconds:0} s after it was thawed at {formatTime(freeze.EndNs)}"));
+                        $"{observer.Node} (run {observer.Run}) never saw {freeze.Node} Alive within {Bounds.BackWithin.TotalSeconds:0} s after it was thawed at {formatTime(freeze.EndNs)}" +
+                        (from > freeze.EndNs ? $" (measured from the heal at {formatTime(from)})" : "") + $"; it saw it {seen?.To ?? "unknown"}"));
                     continue;
                 }
 
-                var atThaw = StatusAt(statuses, observer, freeze.Node, from);
-                result.ComeBackSeconds.Add(atThaw?.To == "Alive" ? 0 : (seen.AtNs - from) / 1e9);
+                result.ComeBackSeconds.Add(back == atThaw ? 0 : (back.AtNs - from) / 1e9);
             }
         }
 
