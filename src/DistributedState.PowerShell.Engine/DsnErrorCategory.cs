@@ -43,6 +43,9 @@ namespace DistributedState.PowerShell.Engine
         /// <summary>A file could not be written.</summary>
         WriteError = 23,
 
+        /// <summary>A security rule refused the operation (for example a key file other users can read).</summary>
+        SecurityError = 25,
+
         /// <summary>The network refused or lost a connection.</summary>
         ConnectionError = 27,
 

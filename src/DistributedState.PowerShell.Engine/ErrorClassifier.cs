@@ -60,6 +60,9 @@ namespace DistributedState.PowerShell.Engine
                 case FileNotFoundException _:
                 case DirectoryNotFoundException _:
                     return new DsnErrorInfo("DsnFileNotFound", DsnErrorCategory.ObjectNotFound, ex, target);
+                // Before the file cases: the file is there and readable, but others could read or replace it too.
+                case DsnKeyFileInsecureException insecure:
+                    return new DsnErrorInfo("DsnKeyFileInsecure", DsnErrorCategory.SecurityError, ex, insecure.Path);
                 case UnauthorizedAccessException _:
                     return new DsnErrorInfo("DsnFileAccessDenied", DsnErrorCategory.PermissionDenied, ex, target);
                 case IOException _:

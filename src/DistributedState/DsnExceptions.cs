@@ -85,6 +85,61 @@ namespace DistributedState
         public DateTimeOffset Started { get; }
     }
 
+    /// <summary>Why a secret file was refused (<see cref="DsnKeyFileInsecureException.Problem"/>).</summary>
+    public enum DsnKeyFileProblem
+    {
+        /// <summary>Its group or other users have some permission on it (mode &amp; 077 is not 0).</summary>
+        OthersHaveAccess = 0,
+
+        /// <summary>It belongs to another user (not this process's user, nor root), who could replace the secret.</summary>
+        OwnedByAnotherUser = 1,
+    }
+
+    /// <summary>
+    /// A network key or identity file that other users could read or replace, refused on load (Unix). A leaked key
+    /// lets its reader join the network; a replaced identity lets its writer be this node. The message ends with the
+    /// command that fixes it (<see cref="Fix"/>), for example <c>chmod 600 '/home/me/net.key'</c>.
+    /// </summary>
+    public sealed class DsnKeyFileInsecureException : DsnException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="path">The file's full path.</param>
+        /// <param name="description">What the file is: "network key file", "identity file".</param>
+        /// <param name="problem">Why it was refused.</param>
+        /// <param name="mode">Its permission bits.</param>
+        /// <param name="ownerId">The user id that owns it.</param>
+        /// <param name="userId">This process's effective user id.</param>
+        /// <param name="fix">The shell command that makes it acceptable.</param>
+        public DsnKeyFileInsecureException(string path, string description, DsnKeyFileProblem problem, int mode, uint ownerId, uint userId, string fix)
+            : base(Describe(path, description, problem, mode, ownerId, userId) + " Fix it with: " + fix)
+        {
+            Path = path;
+            Problem = problem;
+            Mode = mode;
+            OwnerId = ownerId;
+            Fix = fix;
+        }
+
+        /// <summary>The refused file.</summary>
+        public string Path { get; }
+
+        /// <summary>Why it was refused.</summary>
+        public DsnKeyFileProblem Problem { get; }
+
+        /// <summary>Its permission bits, for example 0x1A4 (octal 644).</summary>
+        public int Mode { get; }
+
+        /// <summary>The user id that owns it.</summary>
+        public uint OwnerId { get; }
+
+        /// <summary>The shell command that makes the file acceptable, for example <c>chmod 600 '/home/me/net.key'</c>.</summary>
+        public string Fix { get; }
+
+        private static string Describe(string path, string description, DsnKeyFileProblem problem, int mode, uint ownerId, uint userId) => problem == DsnKeyFileProblem.OwnedByAnotherUser
+            ? $"The {description} '{path}' belongs to user id {ownerId}, not to this process's user (id {userId}): that user could replace the secret, so it is refused."
+            : $"The {description} '{path}' has mode {Convert.ToString(mode, 8).PadLeft(4, '0')}: other users may read or change it, so it is refused; a secret file must be mode 0600 (read and write by its owner only).";
+    }
+
     /// <summary>The NodeId is not a member this node knows of.</summary>
     public sealed class DsnNodeNotFoundException : DsnException
     {

@@ -68,18 +68,24 @@ namespace DistributedState
         /// <summary>Reads a key file written by <see cref="Save"/> or <c>New-DsnKey</c>.</summary>
         /// <exception cref="ArgumentException">The file does not hold a valid key.</exception>
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="DsnKeyFileInsecureException">
+        /// On Unix, group or other users have some permission on the file, or another user owns it: its message gives
+        /// the fix, <c>chmod 600 &lt;path&gt;</c>.
+        /// </exception>
         public static DsnNetworkKey Load(string path)
         {
             if (string.IsNullOrWhiteSpace(path))
                 throw new ArgumentException("A key file path is required.", nameof(path));
-            var text = File.ReadAllText(path);
+            var text = PrivateFile.ReadAllText(path, "network key file");
             if (TryParse(text, out var key, out var error))
                 return key!;
             throw new ArgumentException($"The key file '{path}' is not valid: {error}", nameof(path));
         }
 
         /// <summary>
-        /// Writes the key as hexadecimal text to a file readable only by the current user (mode 0600 on Unix).
+        /// Writes the key as hexadecimal text to a file only the current user can read: created mode 0600 on Unix (and
+        /// missing directories 0700), with an owner-only DACL on Windows, before the key is written; the file appears
+        /// whole at <paramref name="path"/> by an atomic rename.
         /// </summary>
         /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false.</exception>
         public void Save(string path, bool overwrite = false) => PrivateFile.WriteAllText(path, ToString() + "\n", overwrite);

@@ -49,8 +49,11 @@ namespace DistributedState
         public TimeSpan RetryJoinInterval { get; set; } = TimeSpan.FromSeconds(5);
 
         /// <summary>
-        /// Where the node's identity key is kept. Default: a per-user file named after the NodeId under the
-        /// local application data folder (<c>~/.local/share/DistributedState/identities</c> on Linux).
+        /// Where the node's identity key is kept. Default: <c>&lt;nodeid&gt;.identity</c>, the NodeId lower-cased, in
+        /// <c>DistributedState/identities</c> under the user's data directory (<c>$XDG_DATA_HOME</c> or
+        /// <c>~/.local/share</c> on Unix, <c>%LOCALAPPDATA%</c> on Windows); a file from an older version under another
+        /// casing of the NodeId is renamed to it. The file is created owner-only (mode 0600); on Unix a file that others
+        /// may use, or that another user owns, is refused (<see cref="DsnKeyFileInsecureException"/>).
         /// </summary>
         public string? IdentityPath { get; set; }
 

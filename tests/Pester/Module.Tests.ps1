@@ -48,11 +48,17 @@ Describe 'New-DsnKey' {
         New-DsnKey -Path $path -Force | Should -Not -BeNullOrEmpty
     }
 
-    It 'makes the key file readable only by its owner on Linux and macOS' -Skip:($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows) {
-        $path = Join-Path $TestDrive 'private.key'
+    It 'makes the key file mode 0600 and the folders it creates 0700 on Linux and macOS' {
+        if ($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows) {
+            Set-ItResult -Skipped -Because 'Windows has no mode bits: the file gets an owner-only DACL, which this Linux CI cannot check'
+            return
+        }
+        $path = Join-Path $TestDrive 'new-folder/private.key'
         New-DsnKey -Path $path | Out-Null
         # Compare the flags, not their text: PowerShell's view of UnixFileMode is not the enum's name list.
-        [IO.File]::GetUnixFileMode($path) | Should -Be ([IO.UnixFileMode]::UserRead -bor [IO.UnixFileMode]::UserWrite)
+        $owner = [IO.UnixFileMode]::UserRead -bor [IO.UnixFileMode]::UserWrite
+        [IO.File]::GetUnixFileMode($path) | Should -Be $owner
+        [IO.File]::GetUnixFileMode((Split-Path $path)) | Should -Be ($owner -bor [IO.UnixFileMode]::UserExecute)
     }
 
     It 'writes nothing with -WhatIf' {
@@ -75,6 +81,24 @@ Describe 'Errors without a running node' {
     ) {
         $type = ($Name -replace '-', '') + 'Command'
         $Command | Should -Throw -ErrorId "DsnNoNodeRunning,DistributedState.PowerShell.$type"
+    }
+
+    It 'refuses a key file that other users can read with DsnKeyFileInsecure and the chmod fix' {
+        if ($PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows) {
+            Set-ItResult -Skipped -Because 'key files are checked for mode and owner on Unix only'
+            return
+        }
+        $path = Join-Path $TestDrive 'shared.key'
+        New-DsnKey -Path $path | Out-Null
+        [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead') # 0644
+        $failure = $null
+        try { Start-DsnNode -NodeId insecure -KeyPath $path -Port 0 -BindAddress 127.0.0.1 -Alone -Confirm:$false -ErrorAction Stop }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'DsnKeyFileInsecure,DistributedState.PowerShell.StartDsnNodeCommand'
+        $failure.CategoryInfo.Category | Should -Be 'SecurityError'
+        $failure.TargetObject | Should -Be $path
+        $failure.Exception.Message | Should -BeLike "*has mode 0644*Fix it with: chmod 600 '$path'"
+        Get-DsnNode | Should -BeNullOrEmpty
     }
 
     It 'reports an invalid network key as DsnNetworkKeyInvalid' {

@@ -24,6 +24,12 @@ namespace DistributedState.Internal
         /// <summary>Whether two NodeIds name the same node (<see cref="NodeIdComparer"/>).</summary>
         public static bool SameNodeId(string? a, string? b) => NodeIdComparer.Equals(a, b);
 
+        /// <summary>
+        /// The form of a NodeId in file names: lower case, so that "Web01" and "web01" name one file on every file
+        /// system (NodeIds are ASCII, so lower-casing is exact and agrees with <see cref="NodeIdComparer"/>).
+        /// </summary>
+        public static string NodeIdFileStem(string nodeId) => nodeId.ToLowerInvariant();
+
         /// <summary>Null when valid, otherwise what is wrong and what is allowed.</summary>
         public static string? NodeIdProblem(string? nodeId)
         {

@@ -1,19 +1,27 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace DistributedState.Internal
 {
     /// <summary>
-    /// Writes secrets (network keys, identity keys) so that only the current user can read them.
-    /// On Unix the file is created with mode 0600 before any secret byte is written; on Windows the
-    /// default per-user profile ACLs apply.
+    /// Writes and reads secrets (network keys, identity keys) so that only their owner can read or change them.
+    /// Writing: directories it creates are 0700 (on Windows owner-only), the secret goes to a temporary file in the
+    /// target directory that is created 0600 with O_EXCL (on Windows with an owner-only protected DACL) before its
+    /// first byte, is flushed to disk and then renamed into place, so neither a crash nor another user ever sees a
+    /// partial or readable secret. Reading (Unix): a file that group or others may use, or that another user owns, is
+    /// refused with <see cref="DsnKeyFileInsecureException"/>. Windows files are not checked on load.
     /// </summary>
     internal static class PrivateFile
     {
-        private const int OwnerReadWrite = 0x180; // octal 0600
-        private const int AlreadyExists = 17; // EEXIST on Linux and macOS
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
+        private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        /// <param name="path">The file to write.</param>
+        /// <param name="contents">The secret.</param>
+        /// <param name="overwrite">Replace an existing file (atomically); otherwise an existing file is an <see cref="IOException"/>.</param>
         public static void WriteAllText(string path, string contents, bool overwrite)
         {
             if (string.IsNullOrWhiteSpace(path))
@@ -22,34 +30,22 @@ namespace DistributedState.Internal
             var full = Path.GetFullPath(path);
             var directory = Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(directory))
-                Directory.CreateDirectory(directory);
+                CreateDirectories(directory!);
 
             if (!overwrite && File.Exists(full))
                 throw new IOException($"The file '{full}' already exists; refusing to overwrite it.");
 
-            // Write to a private temporary file, then move it into place, so a crash never leaves a
-            // half-written secret and the secret is never readable by others, not even briefly.
-            var temporary = full + ".tmp-" + Guid.NewGuid().ToString("N");
+            var temporary = Path.Combine(directory ?? string.Empty, "." + Path.GetFileName(full) + ".tmp-" + Guid.NewGuid().ToString("N"));
             try
             {
-                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                using (var stream = CreateNew(temporary))
                 {
-                    RestrictToOwner(temporary);
-                    var bytes = new System.Text.UTF8Encoding(false).GetBytes(contents);
+                    var bytes = Utf8.GetBytes(contents);
                     stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(true);
+                    stream.Flush(flushToDisk: true);
                 }
 
-                if (overwrite)
-                {
-                    if (File.Exists(full))
-                        File.Delete(full);
-                    File.Move(temporary, full);
-                }
-                else
-                {
-                    PublishExclusively(temporary, full);
-                }
+                Move(temporary, full, replace: overwrite);
             }
             finally
             {
@@ -59,39 +55,81 @@ namespace DistributedState.Internal
         }
 
         /// <summary>
-        /// Puts the finished file at <paramref name="full"/> only if nothing is there, atomically: two processes
-        /// creating the same identity at once must agree on one. Unix's rename replaces silently, so there a hard
-        /// link does it (it fails if the name exists); Windows' move already refuses an existing name.
+        /// Reads a secret file after checking, on Unix, that only its owner can use it and that the owner is this user
+        /// (or root). The check is made on the open file, so the file read is the file checked.
         /// </summary>
-        private static void PublishExclusively(string temporary, string full)
+        /// <param name="path">The file.</param>
+        /// <param name="description">What the file is, for the error: "network key file", "identity file".</param>
+        /// <exception cref="DsnKeyFileInsecureException">Group or others may read or write it, or another user owns it.</exception>
+        public static string ReadAllText(string path, string description)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (!IsWindows)
             {
-                File.Move(temporary, full);
+                var (owner, mode) = UnixFiles.OwnerAndMode(stream.SafeFileHandle, path);
+                var user = UnixFiles.EffectiveUserId();
+                if (SecretFileRules.Problem(mode, owner, user) is { } problem)
+                {
+                    var full = Path.GetFullPath(path);
+                    throw new DsnKeyFileInsecureException(full, description, problem, mode, owner, user, SecretFileRules.Fix(problem, full, user));
+                }
+            }
+
+            using var reader = new StreamReader(stream, Utf8);
+            return reader.ReadToEnd();
+        }
+
+        /// <summary>
+        /// Creates <paramref name="path"/>, which must not exist, private to the current user from its first instant:
+        /// mode 0600 on Unix, whatever the umask (it can only remove bits), an owner-only DACL on Windows.
+        /// </summary>
+        internal static FileStream CreateNew(string path) => IsWindows ? WindowsFiles.CreateNew(path) : UnixFiles.CreateNew(path, UnixFiles.OwnerReadWrite);
+
+        /// <summary>
+        /// Creates the missing directories of <paramref name="directory"/>, each 0700 (on Windows owner-only) as it is
+        /// made; directories that already exist are left as they are: they are the user's choice.
+        /// </summary>
+        internal static void CreateDirectories(string directory)
+        {
+            var full = Path.GetFullPath(directory);
+            if (Directory.Exists(full))
+                return;
+            var parent = Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(parent))
+                CreateDirectories(parent!);
+            // false: another process made it meanwhile, which is as good.
+            _ = IsWindows ? WindowsFiles.CreateDirectory(full) : UnixFiles.CreateDirectory(full, UnixFiles.OwnerOnlyDirectory);
+        }
+
+        /// <summary>
+        /// Moves a file. Replacing is one atomic rename. Not replacing must be atomic too (two processes creating the
+        /// same identity at once must agree on one): Unix's rename replaces silently, so there a hard link does it (it
+        /// fails if the name exists) and the old name is removed after; Windows' move refuses an existing name.
+        /// </summary>
+        /// <exception cref="IOException">The destination exists and <paramref name="replace"/> is false, or the move failed.</exception>
+        internal static void Move(string source, string destination, bool replace)
+        {
+            if (IsWindows)
+            {
+                WindowsFiles.Move(source, destination, replace);
                 return;
             }
 
-            if (link(temporary, full) != 0)
+            if (replace)
             {
-                var errno = Marshal.GetLastWin32Error();
-                throw new IOException(errno == AlreadyExists
-                    ? $"The file '{full}' already exists; refusing to overwrite it."
-                    : $"Could not create '{full}' (link failed with errno {errno}).");
-            }
-        }
-
-        private static void RestrictToOwner(string path)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                UnixFiles.Rename(source, destination);
                 return;
-            if (chmod(path, OwnerReadWrite) != 0)
-                throw new IOException($"Could not restrict '{path}' to its owner (chmod 600 failed with errno {Marshal.GetLastWin32Error()}).");
+            }
+
+            var errno = UnixFiles.Link(source, destination);
+            if (errno != 0)
+            {
+                throw new IOException(errno == UnixFiles.AlreadyExists
+                    ? $"The file '{destination}' already exists; refusing to overwrite it."
+                    : $"Could not create '{destination}' (link failed with errno {errno}).");
+            }
+
+            File.Delete(source);
         }
-
-        [DllImport("libc", SetLastError = true)]
-        private static extern int chmod(string path, int mode);
-
-        [DllImport("libc", SetLastError = true)]
-        private static extern int link(string existing, string newPath);
     }
 }

@@ -90,7 +90,7 @@ namespace DistributedState
         {
             if (!options.PersistIdentity)
                 return IdentityKey.Create();
-            var path = options.IdentityPath ?? IdentityKey.DefaultPath(options.NodeId);
+            var path = options.IdentityPath ?? IdentityFileLocation.Default(options.NodeId);
             return IdentityKey.LoadOrCreate(path);
         }
 

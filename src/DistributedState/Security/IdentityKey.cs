@@ -51,9 +51,12 @@ namespace DistributedState.Security
             return identity;
         }
 
+        /// <summary>Loads the identity from <paramref name="path"/>.</summary>
+        /// <exception cref="DsnKeyFileInsecureException">On Unix, other users may use the file, or another user owns it.</exception>
+        /// <exception cref="ArgumentException">The file is not an identity file.</exception>
         public static IdentityKey Load(string path)
         {
-            var lines = File.ReadAllText(path).Split(new[] { '\n', '\r' }, StringSplitOptions.RemoveEmptyEntries);
+            var lines = PrivateFile.ReadAllText(path, "identity file").Split(new[] { '\n', '\r' }, StringSplitOptions.RemoveEmptyEntries);
             if (lines.Length != 4 || lines[0] != FileHeader
                 || !Hex.TryDecode(lines[1], out var d) || !Hex.TryDecode(lines[2], out var x) || !Hex.TryDecode(lines[3], out var y)
                 || d.Length != 32 || x.Length != 32 || y.Length != 32)
@@ -70,14 +73,6 @@ namespace DistributedState.Security
             {
                 throw new ArgumentException($"The identity file '{path}' does not hold a valid P-256 key ({error.Message}). Delete it to create a new identity, or point IdentityPath elsewhere.", error);
             }
-        }
-
-        public static string DefaultPath(string nodeId)
-        {
-            var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            if (string.IsNullOrEmpty(root))
-                root = Path.Combine(Path.GetTempPath(), Environment.UserName);
-            return Path.Combine(root, "DistributedState", "identities", nodeId + ".identity");
         }
 
         public byte[] Sign(byte[] data, int offset, int count)

@@ -26,6 +26,7 @@ namespace DistributedState.PowerShell.Tests.Engine
             { new DirectoryNotFoundException("x"), "DsnFileNotFound", DsnErrorCategory.ObjectNotFound },
             { new UnauthorizedAccessException("x"), "DsnFileAccessDenied", DsnErrorCategory.PermissionDenied },
             { new IOException("x"), "DsnFileError", DsnErrorCategory.WriteError },
+            { new DsnKeyFileInsecureException("/k", "network key file", DsnKeyFileProblem.OthersHaveAccess, 0x1A4, 0, 0, "chmod 600 '/k'"), "DsnKeyFileInsecure", DsnErrorCategory.SecurityError },
             { new DsnNodeStoppedException("web01", "stopped"), "DsnNodeStopped", DsnErrorCategory.InvalidOperation },
             // A stopped node too, but one that says why: another live process holds its identity.
             { new DsnIdentityInUseException("web01", new DsnEndpoint("10.0.0.2", 7946), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow), "DsnIdentityInUse", DsnErrorCategory.ResourceExists },

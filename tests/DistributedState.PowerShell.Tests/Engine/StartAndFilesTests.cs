@@ -64,9 +64,24 @@ namespace DistributedState.PowerShell.Tests.Engine
         {
             var path = Path.Combine(_folder, "bad.key");
             File.WriteAllText(path, "hello");
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             var ex = Assert.Throws<DsnCommandException>(() => new NodeStartRequest { NodeId = "a", KeyPath = path }.ToOptions());
             Assert.Equal("DsnNetworkKeyInvalid", ex.ErrorId);
             Assert.Equal(path, ex.Target);
+        }
+
+        [SkippableFact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // skips itself there
+        public void A_key_file_others_can_read_is_DsnKeyFileInsecure_with_the_chmod_fix()
+        {
+            Skip.If(OperatingSystem.IsWindows(), "Unix permission bits; Windows key files are not checked on load.");
+            var path = NetworkKeyFile.Create(Path.Combine(_folder, "net.key"), 256, overwrite: false).FullName;
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var ex = Assert.Throws<DsnKeyFileInsecureException>(() => new NodeStartRequest { NodeId = "a", KeyPath = path }.ToOptions());
+            var info = ErrorClassifier.Classify(ex, null, "DsnNodeOptionInvalid");
+            Assert.Equal(("DsnKeyFileInsecure", DsnErrorCategory.SecurityError, (object?)path), (info.ErrorId, info.Category, info.Target));
+            Assert.EndsWith($"Fix it with: chmod 600 '{path}'", ex.Message);
         }
 
         [Fact]

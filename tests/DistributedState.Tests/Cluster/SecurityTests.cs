@@ -98,5 +98,29 @@ namespace DistributedState.Tests.Cluster
                     Directory.Delete(directory, recursive: true);
             }
         }
+
+        [SkippableFact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // skips itself there
+        public async Task A_node_whose_identity_file_others_can_read_does_not_start_and_says_how_to_fix_it()
+        {
+            Skip.If(OperatingSystem.IsWindows(), "Unix permission bits; Windows identity files are not checked on load.");
+            using var temp = new Security.TempDirectory();
+            await using var cluster = new TestCluster();
+            var options = cluster.Options("web01");
+            options.PersistIdentity = true;
+            options.IdentityPath = temp.File("web01.identity");
+            var first = await DsnNode.StartAsync(options);
+            var publicKey = first.PublicKey;
+            await first.StopAsync();
+
+            File.SetUnixFileMode(options.IdentityPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var error = await Assert.ThrowsAsync<DsnKeyFileInsecureException>(() => DsnNode.StartAsync(options));
+            Assert.Equal(DsnKeyFileProblem.OthersHaveAccess, error.Problem);
+            Assert.EndsWith($"Fix it with: chmod 600 '{options.IdentityPath}'", error.Message);
+
+            File.SetUnixFileMode(options.IdentityPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await using var again = await DsnNode.StartAsync(options);
+            Assert.Equal(publicKey, again.PublicKey); // the same identity: the refused file was not replaced
+        }
     }
 }

@@ -165,8 +165,7 @@ namespace DistributedState.Tests.Security
         public void A_corrupt_identity_file_is_an_ArgumentException_naming_the_file_and_the_fix(string name, string contents)
         {
             using var temp = new TempDirectory();
-            var path = temp.File(name.Replace(' ', '-') + ".identity");
-            File.WriteAllText(path, contents);
+            var path = temp.WriteSecret(name.Replace(' ', '-') + ".identity", contents);
             var error = Assert.Throws<ArgumentException>(() => IdentityKey.LoadOrCreate(path));
             Assert.Contains(path, error.Message);
             Assert.Contains("dsn-identity-v1", error.Message);
@@ -187,7 +186,7 @@ namespace DistributedState.Tests.Security
 
             var lines = File.ReadAllText(path).Split('\n');
             lines[2] = (lines[2][0] == '0' ? "1" : "0") + lines[2].Substring(1);
-            File.WriteAllText(path, string.Join("\n", lines));
+            temp.WriteSecret("edited.identity", string.Join("\n", lines));
             var error = Assert.Throws<ArgumentException>(() => IdentityKey.Load(path));
             Assert.Contains(path, error.Message);
         }

@@ -149,8 +149,7 @@ namespace DistributedState.Tests.Security
         public void Load_of_a_file_with_a_bad_key_names_the_file_and_the_problem()
         {
             using var temp = new TempDirectory();
-            var path = temp.File("bad.key");
-            File.WriteAllText(path, "not a key\n");
+            var path = temp.WriteSecret("bad.key", "not a key\n");
             var error = Assert.Throws<ArgumentException>(() => DsnNetworkKey.Load(path));
             Assert.Contains(path, error.Message);
             Assert.Contains("32 or 64", error.Message);
@@ -160,9 +159,8 @@ namespace DistributedState.Tests.Security
         public void Load_accepts_a_key_written_by_hand_with_windows_line_endings()
         {
             using var temp = new TempDirectory();
-            var path = temp.File("hand.key");
             var key = DsnNetworkKey.Generate(128);
-            File.WriteAllText(path, key.ToString().ToUpperInvariant() + "\r\n");
+            var path = temp.WriteSecret("hand.key", key.ToString().ToUpperInvariant() + "\r\n");
             Assert.Equal(key.Bytes, DsnNetworkKey.Load(path).Bytes);
         }
 

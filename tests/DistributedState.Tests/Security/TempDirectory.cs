@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 
 namespace DistributedState.Tests.Security
 {
@@ -14,7 +15,17 @@ namespace DistributedState.Tests.Security
 
         public string Path { get; }
 
-        public string File(string name) => System.IO.Path.Combine(Path, name);
+        public string File(params string[] names) => System.IO.Path.Combine(new[] { Path }.Concat(names).ToArray());
+
+        /// <summary>Writes a file by hand, as an operator would, then makes it 0600 so that loading it is allowed.</summary>
+        public string WriteSecret(string name, string contents)
+        {
+            var path = File(name);
+            System.IO.File.WriteAllText(path, contents);
+            if (!OperatingSystem.IsWindows())
+                System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            return path;
+        }
 
         public void Dispose()
         {
