@@ -156,11 +156,14 @@ function Invoke-RealNetworkFaults {
     # Issue 13: seven node processes, each in its own network namespace, under partitions and loss made by nft, kill -9,
     # SIGSTOP and a skewed clock. It runs last and alone, so its load never meets the timing-sensitive suites above.
     # The harness decides whether this machine can run it (root, Linux, ip netns) and otherwise prints SKIPPED and why.
-    # A fresh seed each time, printed for replay; DSN_JEPSEN_SEED fixes it.
+    # One fixed seed (its schedule has every fault kind: crashes of the bootstrap and another node, one-way, bridge and
+    # full partitions, a slow link, a freeze, loss and a skewed clock), so a failure here is a regression, not a new
+    # schedule; DSN_JEPSEN_SEED picks another, and the long run (docs/reliability.md) explores fresh seeds.
     $project = Join-Path $root 'tests/DistributedState.Jepsen'
     Invoke-Dotnet build $project -c $Configuration --nologo -v quiet
     $arguments = @('run', '--out', (Join-Path $out 'jepsen'))
-    if ($env:DSN_JEPSEN_SEED) { $arguments += @('--seed', $env:DSN_JEPSEN_SEED) }
+    $seed = if ($env:DSN_JEPSEN_SEED) { $env:DSN_JEPSEN_SEED } else { '925676121' }
+    $arguments += @('--seed', $seed)
     & dotnet (Join-Path $project "bin/$Configuration/net10.0/DistributedState.Jepsen.dll") @arguments
     if ($LASTEXITCODE -ne 0) { throw "The real-network fault run failed (exit code $LASTEXITCODE); its summary and history are under out/jepsen." }
 }
