@@ -62,6 +62,7 @@ namespace DistributedState
                 lock (_gate)
                 {
                     ExpireSuspicions(now);
+                    ExpireLeases();
                     if (now < nextHousekeeping)
                         continue;
                     nextHousekeeping = now + 250;
@@ -332,6 +333,8 @@ namespace DistributedState
             {
                 _reaped.Remember(member.NodeId, Math.Max(member.Incarnation, member.Alive.Incarnation), now + (long)_options.DepartedRetention.TotalMilliseconds);
                 var evicted = _members.Remove(member.NodeId);
+                if (_owners.TryGetValue(member.NodeId, out var state))
+                    state.Drop();
                 _owners.Remove(member.NodeId);
                 _logger.LogInformation("Forgot {Peer} and its state: departed longer than the retention period; its NodeId stays bound to its key.", member.NodeId);
                 foreach (var binding in evicted)

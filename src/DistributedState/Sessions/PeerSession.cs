@@ -55,6 +55,7 @@ namespace DistributedState.Sessions
         private int _closing;
         private int _shed;
         private int _badSignatures;
+        private long _lastReceivedAt = long.MinValue;
 
         public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
             ProtocolLimits limits, Counters counters, NodeLog logger, TimeSpan writeTimeout, Func<Task> whenRunnable, SendBudget budget, TimeSpan digestInterval)
@@ -98,6 +99,13 @@ namespace DistributedState.Sessions
 
         /// <summary>When the session was established (milliseconds of the node's monotonic clock).</summary>
         public long OpenedAt { get; set; }
+
+        /// <summary>When a message from the peer last arrived (monotonic milliseconds; long.MinValue before the first). Any thread.</summary>
+        public long LastReceivedAt
+        {
+            get => Volatile.Read(ref _lastReceivedAt);
+            set => Volatile.Write(ref _lastReceivedAt, value);
+        }
 
         /// <summary>When this node last asked the peer for a digest exchange (monotonic milliseconds).</summary>
         public long LastDigestAt { get; set; }

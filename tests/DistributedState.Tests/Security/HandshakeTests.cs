@@ -85,7 +85,7 @@ namespace DistributedState.Tests.Security
             var hello = ci.Sent.First();
             Assert.Equal(HelloLength, hello.Length);
             Assert.Equal("DSN1", Encoding.ASCII.GetString(hello, 0, 4));
-            Assert.Equal(2, Handshake.ProtocolVersion);
+            Assert.Equal(3, Handshake.ProtocolVersion);
             Assert.Equal(Handshake.ProtocolVersion, hello[4]);
             Assert.Equal(ChallengeLength, cr.Sent.First().Length);
             // The identity statements travel encrypted: not visible on the wire.
