@@ -174,7 +174,7 @@ namespace DistributedState.Tests.Security
             { "wrong magic", "handshake.malformed" },
             { "protocol version 1", "handshake.version" },
             { "version 0", "handshake.version" },
-            { "version 3", "handshake.version" },
+            { "version 4", "handshake.version" },
         };
 
         private static byte[] BadHello(string name, byte[] networkKey)
@@ -194,7 +194,7 @@ namespace DistributedState.Tests.Security
                     return good;
                 case "protocol version 1": return HelloOfVersion1(networkKey);
                 case "version 0": return Hello(ephemeral.PublicKey, 0);
-                case "version 3": return Hello(ephemeral.PublicKey, 3);
+                case "version 4": return Hello(ephemeral.PublicKey, 4);
                 default: throw new ArgumentException(name);
             }
         }
