@@ -14,6 +14,8 @@ namespace DistributedState.State
         private readonly Func<long> _monotonicMs;
         private readonly Func<long> _unixMs;
         private readonly SortedSet<LeaseDue> _due = new SortedSet<LeaseDue>(LeaseDue.Order);
+        // The wall clock at monotonic zero, read once: monotonic moments shown as wall-clock ones do not jitter between reads.
+        private readonly long _unixAtZero;
 
         /// <param name="monotonicMs">The node's monotonic clock in milliseconds (never jumps).</param>
         /// <param name="unixMs">The node's wall clock, milliseconds since the Unix epoch.</param>
@@ -23,6 +25,7 @@ namespace DistributedState.State
             _monotonicMs = monotonicMs;
             _unixMs = unixMs;
             ToleranceMs = toleranceMs;
+            _unixAtZero = unixMs() - monotonicMs();
         }
 
         /// <summary>A timetable on the machine's clocks.</summary>
@@ -47,9 +50,8 @@ namespace DistributedState.State
         public long ExpiryOnReceipt(long version, uint leaseMs) =>
             Now + LeaseRule.RemainingAtReceipt(leaseMs, HybridClock.ToUnixMs(version), _unixMs(), ToleranceMs);
 
-        /// <summary>The wall-clock moment (this node's clock) of a monotonic expiry, for display.</summary>
-        public DateTimeOffset ToWallClock(long monotonicMs) =>
-            DateTimeOffset.FromUnixTimeMilliseconds(_unixMs() + (monotonicMs - Now));
+        /// <summary>A moment of the monotonic clock on this node's wall clock (as it read at start), for display.</summary>
+        public DateTimeOffset ToWallClock(long monotonicMs) => DateTimeOffset.FromUnixTimeMilliseconds(_unixAtZero + monotonicMs);
 
         public void Add(string owner, string key, long expiresAt) => _due.Add(new LeaseDue(expiresAt, owner, key));
 
