@@ -42,7 +42,7 @@ Describe 'Set-DsnData -TimeToLive' {
         $null = Wait-DsnData -Node $b -NodeId ls-a -Key renewed -Timeout 10
         $second = Set-DsnData -Node $a -Key renewed -Value ok -TimeToLive 00:10:00 -PassThru -Confirm:$false
         $second.Version | Should -BeGreaterThan $first.Version
-        $second.ExpiresAt.Value | Should -BeGreaterOrEqual $first.ExpiresAt.Value
+        $second.ExpiresAt | Should -BeGreaterOrEqual $first.ExpiresAt
     }
 
     It 'refuses a lease of <Name> with DsnTimeToLiveInvalid and writes nothing' -ForEach @(
@@ -116,7 +116,7 @@ Describe 'LastHeard' {
     It 'Get-DsnPeer and Get-DsnData show when each member was last heard from' {
         $peer = Get-DsnPeer -Node $b -NodeId ls-a
         $peer.LastHeard | Should -Not -BeNullOrEmpty
-        ([DateTimeOffset]::UtcNow - $peer.LastHeard.Value).TotalSeconds | Should -BeLessThan 5
+        ([DateTimeOffset]::UtcNow - $peer.LastHeard).TotalSeconds | Should -BeLessThan 5
         Set-DsnData -Node $a -Key heard -Value 1 -Confirm:$false
         (Wait-DsnData -Node $b -NodeId ls-a -Key heard -Timeout 10).LastHeard | Should -Not -BeNullOrEmpty
     }

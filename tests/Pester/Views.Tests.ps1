@@ -49,7 +49,7 @@ Describe 'Values in the default views at 80 columns' {
         $table = Get-Table (Get-DsnData -Node $b -NodeId pv-a)
         $entry = Get-DsnData -Node $b -NodeId pv-a -Key status
         $row = Get-Row $table 'pv-a' | Where-Object { $_ -match '\sstatus\s' }
-        $row | Should -Match ('^pv-a\s+status\s+Alive\s+\d+s\s+' + [regex]::Escape($entry.ExpiresAt.Value.LocalDateTime.ToString('HH:mm:ss')) + '\s+online$')
+        $row | Should -Match ('^pv-a\s+status\s+Alive\s+\d+s\s+' + [regex]::Escape($entry.ExpiresAt.LocalDateTime.ToString('HH:mm:ss')) + '\s+online$')
         $long = Get-Row $table 'pv-a' | Where-Object { $_ -match '\snote\s' }
         $long | Should -Match '^pv-a\s+note\s+Alive\s+\d+s\s+a long value.*…$'
     }
