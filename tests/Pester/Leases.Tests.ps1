@@ -121,3 +121,33 @@ Describe 'LastHeard' {
         (Wait-DsnData -Node $b -NodeId ls-a -Key heard -Timeout 10).LastHeard | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'A value published with a lease by a process that then exits' {
+    It 'is read by the monitor, then disappears from it when its lease ends, reported as an expiry' {
+        $publish = Join-Path $TestDrive 'publish-leased.ps1'
+        Set-Content -Path $publish -Value @'
+param($ModulePath, $Port, $Key, $IdentityPath)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+$node = Start-DsnNode -NodeId ls-task -Key $Key -Port 0 -BindAddress 127.0.0.1 -IdentityPath $IdentityPath -Bootstrap "127.0.0.1:$Port" -Confirm:$false
+@{ status = 'ok' } | Set-DsnData -TimeToLive 3 -Confirm:$false
+Stop-DsnNode -Node $node -Confirm:$false
+'@
+        $null = Register-ObjectEvent -InputObject $b -EventName StateChanged -SourceIdentifier ls.task
+        try {
+            $published = [DateTimeOffset]::UtcNow
+            $null = Invoke-DsnTestChild -ScriptPath $publish -ArgumentList @((Get-DsnTestModulePath), $b.LocalEndPoint.Port, $netKey, (Join-Path $TestDrive 'ls-task.identity'))
+            $null = Wait-DsnPeer -Node $b -NodeId ls-task -Status Left -Timeout 30
+            $set = Wait-DsnTestEvent -SourceIdentifier ls.task -Where { param($e) $e.NodeId -eq 'ls-task' -and $e.Key -eq 'status' -and -not $e.IsRemoval } -TimeoutSec 30
+            $set.SourceEventArgs.Reason | Should -Be 'Set'
+            $expired = Wait-DsnTestEvent -SourceIdentifier ls.task -Where { param($e) $e.NodeId -eq 'ls-task' -and $e.IsRemoval } -TimeoutSec 30
+            $expired.SourceEventArgs.Reason | Should -Be 'Expired'
+            ([DateTimeOffset]::UtcNow - $published).TotalSeconds | Should -BeGreaterOrEqual 3
+            Get-DsnData -Node $b -NodeId ls-task -Key status -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            (Get-DsnPeer -Node $b -NodeId ls-task).Status | Should -Be 'Left'
+        }
+        finally {
+            Unregister-Event -SourceIdentifier ls.task
+        }
+    }
+}
