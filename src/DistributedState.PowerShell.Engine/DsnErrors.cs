@@ -25,6 +25,11 @@ namespace DistributedState.PowerShell.Engine
                     ? $"Node '{nodeIds[0]}' has no key '{key}'."
                     : $"None of the {nodeIds.Count} selected members has a key '{key}'.", key);
 
+        /// <summary>Get-DsnData -MaxAge: not a positive duration.</summary>
+        public static DsnCommandException MaxAgeInvalid(System.TimeSpan maxAge) =>
+            new DsnCommandException("DsnMaxAgeInvalid", DsnErrorCategory.InvalidArgument,
+                $"-MaxAge must be a positive duration (such as 00:05:00 or '5m'); it was {maxAge}.", maxAge);
+
         /// <summary>Set-DsnData: a value (alone or in a batch) is larger than the node accepts.</summary>
         public static DsnCommandException ValueTooLarge(DsnValueTooLargeException ex) =>
             new DsnCommandException("DsnValueTooLarge", DsnErrorCategory.LimitsExceeded,

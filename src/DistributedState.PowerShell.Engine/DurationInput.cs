@@ -5,9 +5,10 @@ using System.Text.RegularExpressions;
 namespace DistributedState.PowerShell.Engine
 {
     /// <summary>
-    /// The duration parameters of Start-DsnNode. PowerShell itself converts a number to a TimeSpan of that many ticks
+    /// The duration parameters (Start-DsnNode's, -TimeToLive, -MaxAge). PowerShell itself converts a number to a TimeSpan of that many ticks
     /// ([TimeSpan]5 is half a microsecond), which no user means; here a number is seconds (5, 0.25, '1.5'), a unit may
     /// follow ('200ms', '5s', '2m', '1h'), and TimeSpan text ('00:00:05', '1.00:00:00') and TimeSpan objects are kept.
+    /// 'Infinite' is <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (for -TimeToLive: no lease).
     /// </summary>
     public static class DurationInput
     {
@@ -34,6 +35,8 @@ namespace DistributedState.PowerShell.Engine
 
         private static TimeSpan Parse(string text)
         {
+            if (string.Equals(text.Trim(), "Infinite", StringComparison.OrdinalIgnoreCase))
+                return System.Threading.Timeout.InfiniteTimeSpan;
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
                 return Seconds(seconds, text);
             var unit = WithUnit.Match(text);
@@ -63,6 +66,6 @@ namespace DistributedState.PowerShell.Engine
         private static bool IsNumber(TypeCode code) => code >= TypeCode.SByte && code <= TypeCode.Decimal;
 
         private static ArgumentException Invalid(object value) =>
-            new ArgumentException($"'{value}' is not a duration. Give seconds (5 or 0.25), a number with a unit ('200ms', '5s', '2m', '1h') or a TimeSpan ('00:00:05').");
+            new ArgumentException($"'{value}' is not a duration. Give seconds (5 or 0.25), a number with a unit ('200ms', '5s', '2m', '1h'), a TimeSpan ('00:00:05') or 'Infinite'.");
     }
 }

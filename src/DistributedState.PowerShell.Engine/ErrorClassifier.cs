@@ -116,6 +116,7 @@ namespace DistributedState.PowerShell.Engine
             DsnArgument.Key => "DsnKeyInvalid",
             DsnArgument.Value => "DsnValueInvalid",
             DsnArgument.NodeId => "DsnNodeIdInvalid",
+            DsnArgument.TimeToLive => "DsnTimeToLiveInvalid",
             _ => fallback,
         };
     }

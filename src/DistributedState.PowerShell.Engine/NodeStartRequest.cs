@@ -73,6 +73,9 @@ namespace DistributedState.PowerShell.Engine
         /// <summary><see cref="DsnNodeOptions.DepartedRetention"/>.</summary>
         public TimeSpan? DepartedRetention { get; set; }
 
+        /// <summary><see cref="DsnNodeOptions.DefaultTimeToLive"/>.</summary>
+        public TimeSpan? DefaultTimeToLive { get; set; }
+
         /// <summary><see cref="DsnNodeOptions.ProbeInterval"/>.</summary>
         public TimeSpan? ProbeInterval { get; set; }
 
@@ -142,6 +145,7 @@ namespace DistributedState.PowerShell.Engine
             options.MaxConnections = MaxConnections ?? options.MaxConnections;
             options.EventQueueCapacity = EventQueueCapacity ?? options.EventQueueCapacity;
             options.DepartedRetention = DepartedRetention ?? options.DepartedRetention;
+            options.DefaultTimeToLive = DefaultTimeToLive ?? options.DefaultTimeToLive;
             options.ProbeInterval = ProbeInterval ?? options.ProbeInterval;
             options.ProbeTimeout = ProbeTimeout ?? options.ProbeTimeout;
             options.SuspicionMultiplier = SuspicionMultiplier ?? options.SuspicionMultiplier;

@@ -9,13 +9,15 @@ namespace DistributedState.PowerShell.Engine
     {
         /// <summary>
         /// Writes the pairs: one pair with the single-key call (its errors name the key or the value), several as one
-        /// batch (all or none, delivered together).
+        /// batch (all or none, delivered together). <paramref name="timeToLive"/>: their lease; null: the node's default.
         /// </summary>
-        public static void Set(DsnNode node, IReadOnlyList<KeyValuePair<string, string>> pairs)
+        public static void Set(DsnNode node, IReadOnlyList<KeyValuePair<string, string>> pairs, TimeSpan? timeToLive = null)
         {
             if (node is null) throw new ArgumentNullException(nameof(node));
-            if (pairs.Count == 1) node.SetData(pairs[0].Key, pairs[0].Value);
-            else if (pairs.Count > 1) node.SetData(pairs);
+            if (pairs.Count == 0) return;
+            if (timeToLive is { } lease) node.SetData(pairs, lease);
+            else if (pairs.Count == 1) node.SetData(pairs[0].Key, pairs[0].Value);
+            else node.SetData(pairs);
         }
 
         /// <summary>The node's own entries for the given keys, as stored now (what -PassThru returns), each a direct lookup.</summary>

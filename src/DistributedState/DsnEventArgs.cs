@@ -39,13 +39,14 @@ namespace DistributedState
     /// <summary>One key of one member's state changed. Raised by <see cref="DsnNode.StateChanged"/>.</summary>
     public sealed class DsnStateChangedEventArgs : EventArgs
     {
-        internal DsnStateChangedEventArgs(string nodeId, string key, string? oldValue, string? newValue, long version)
+        internal DsnStateChangedEventArgs(string nodeId, string key, string? oldValue, string? newValue, long version, DsnStateChangeReason reason)
         {
             NodeId = nodeId;
             Key = key;
             OldValue = oldValue;
             NewValue = newValue;
             Version = version;
+            Reason = reason;
         }
 
         /// <summary>The owner of the state.</summary>
@@ -63,8 +64,11 @@ namespace DistributedState
         /// <summary>The owner's version of the change.</summary>
         public long Version { get; }
 
-        /// <summary>True when the key was removed.</summary>
+        /// <summary>True when the key was removed (by its owner, or because its lease passed).</summary>
         public bool IsRemoval => NewValue is null;
+
+        /// <summary>Why: <see cref="DsnStateChangeReason.Set"/>, <see cref="DsnStateChangeReason.Removed"/>, or <see cref="DsnStateChangeReason.Expired"/> when the value's lease passed.</summary>
+        public DsnStateChangeReason Reason { get; }
     }
 
     /// <summary>A direct message arrived. Raised by <see cref="DsnNode.DataReceived"/>.</summary>

@@ -27,6 +27,9 @@ namespace DistributedState
 
         /// <summary>A NodeId.</summary>
         NodeId = 3,
+
+        /// <summary>A lease (time to live) of a value, or <see cref="DsnNodeOptions.DefaultTimeToLive"/>.</summary>
+        TimeToLive = 4,
     }
 
     /// <summary>

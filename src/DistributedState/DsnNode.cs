@@ -79,20 +79,47 @@ namespace DistributedState
         /// <summary>A direct message arrived.</summary>
         public event EventHandler<DsnDataReceivedEventArgs>? DataReceived;
 
-        /// <summary>Sets a key of this node's own state; the change reaches every member within milliseconds.</summary>
+        /// <summary>
+        /// Sets a key of this node's own state; the change reaches every member within milliseconds. The value has the
+        /// lease of <see cref="DsnNodeOptions.DefaultTimeToLive"/> (none unless set).
+        /// </summary>
         /// <exception cref="ArgumentException">The key or value is invalid; the message says what is allowed.</exception>
         /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>.</exception>
         /// <exception cref="DsnNodeStoppedException">The node has stopped.</exception>
         public void SetData(string key, string value) => SetData(new[] { new KeyValuePair<string, string>(key, value) });
 
-        /// <summary>Sets several keys at once: all or none are applied, and members receive them together.</summary>
+        /// <summary>
+        /// Sets a key with a lease: every node drops the value <paramref name="timeToLive"/> after this write (reporting
+        /// <see cref="DsnStateChangeReason.Expired"/>), even if this node is gone by then, unless it is set again first;
+        /// setting it again (a renewal) costs one small delta. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>:
+        /// no lease, whatever <see cref="DsnNodeOptions.DefaultTimeToLive"/> says. The clock-skew rule is in docs/protocol.md.
+        /// </summary>
+        /// <exception cref="DsnArgumentException">The key, value or lease is invalid (<see cref="DsnArgument.TimeToLive"/>: not 1 ms to 30 days).</exception>
+        /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>.</exception>
+        /// <exception cref="DsnNodeStoppedException">The node has stopped.</exception>
+        public void SetData(string key, string value, TimeSpan timeToLive) =>
+            SetData(new[] { new KeyValuePair<string, string>(key, value) }, timeToLive);
+
+        /// <summary>
+        /// Sets several keys at once: all or none are applied, and members receive them together. The values have the
+        /// lease of <see cref="DsnNodeOptions.DefaultTimeToLive"/> (none unless set).
+        /// </summary>
         /// <exception cref="ArgumentException">A key or value is invalid; nothing was applied.</exception>
         /// <exception cref="DsnValueTooLargeException">A value exceeds <see cref="DsnNodeOptions.MaxValueBytes"/>; nothing was applied.</exception>
         /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>; nothing was applied.</exception>
-        public void SetData(IEnumerable<KeyValuePair<string, string>> entries)
+        public void SetData(IEnumerable<KeyValuePair<string, string>> entries) => SetData(entries, null);
+
+        /// <summary>Sets several keys at once, all with the lease <paramref name="timeToLive"/> (see <see cref="SetData(string, string, TimeSpan)"/>).</summary>
+        /// <exception cref="ArgumentException">A key, value or the lease is invalid; nothing was applied.</exception>
+        /// <exception cref="DsnValueTooLargeException">A value exceeds <see cref="DsnNodeOptions.MaxValueBytes"/>; nothing was applied.</exception>
+        /// <exception cref="DsnStateFullException">The state would exceed <see cref="DsnNodeOptions.MaxStateBytes"/>; nothing was applied.</exception>
+        public void SetData(IEnumerable<KeyValuePair<string, string>> entries, TimeSpan timeToLive) => SetData(entries, (TimeSpan?)timeToLive);
+
+        private void SetData(IEnumerable<KeyValuePair<string, string>> entries, TimeSpan? timeToLive)
         {
             if (entries is null)
                 throw new ArgumentNullException(nameof(entries));
+            var leaseMs = timeToLive is { } lease ? LeaseMs(lease) : DefaultLeaseMs;
             var list = entries.ToList();
             foreach (var entry in list)
             {
@@ -109,7 +136,7 @@ namespace DistributedState
                 }
             }
 
-            WriteOwnState(list.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)).ToList());
+            WriteOwnState(list.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)).ToList(), leaseMs);
         }
 
         /// <summary>Removes a key of this node's own state. Returns false if the key was not set.</summary>
@@ -143,7 +170,10 @@ namespace DistributedState
             return result;
         }
 
-        /// <summary>Reads a member's state with versions and the owner's status, sorted by key.</summary>
+        /// <summary>
+        /// Reads a member's state with versions, leases, ages, the owner's status and when this node last heard from it,
+        /// sorted by key. Expired values are not returned.
+        /// </summary>
         /// <exception cref="DsnNodeNotFoundException">No such member is known.</exception>
         public IReadOnlyList<DsnDataEntry> GetEntries(string nodeId)
         {
@@ -155,9 +185,7 @@ namespace DistributedState
                     throw new DsnNodeNotFoundException(nodeId);
                 if (!_owners.TryGetValue(nodeId, out var owner))
                     return Array.Empty<DsnDataEntry>();
-                return owner.Snapshot()
-                    .Select(e => new DsnDataEntry(nodeId, e.Key, e.Value, e.Version, member.Status, HybridClock.ToTime(e.Version)))
-                    .ToList();
+                return ToEntries(member, owner.Snapshot());
             }
         }
 
@@ -175,7 +203,7 @@ namespace DistributedState
                     throw new DsnNodeNotFoundException(nodeId);
                 if (!_owners.TryGetValue(nodeId, out var owner) || !(owner.Find(key) is { } found))
                     return null;
-                return new DsnDataEntry(nodeId, key, found.Value, found.Version, member.Status, HybridClock.ToTime(found.Version));
+                return ToEntry(member, found, DateTimeOffset.UtcNow);
             }
         }
 

@@ -165,6 +165,21 @@ namespace DistributedState
         /// </summary>
         public bool LeaveOnProcessExit { get; set; } = true;
 
+        /// <summary>
+        /// The lease (time to live) of values set without one (<see cref="DsnNode.SetData(string, string)"/>): each
+        /// expires on every node that long after it was written unless set again. Null (the default): no lease. From 1 ms
+        /// to 30 days; a write with <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> has no lease whatever this says.
+        /// </summary>
+        public TimeSpan? DefaultTimeToLive { get; set; }
+
+        /// <summary>
+        /// How far this node's wall clock may be ahead of an owner's without cutting that owner's leases short (the rule is
+        /// in docs/protocol.md, "Leases"): a value that reaches this node late (a sync long after the write) is dropped at
+        /// the owner's write time plus its lease plus this tolerance, by this node's clock, and never sooner than that nor
+        /// later than a whole lease after it arrived. From 0 to 1 hour. Default 5 s.
+        /// </summary>
+        public TimeSpan ClockSkewTolerance { get; set; } = TimeSpan.FromSeconds(5);
+
         /// <summary>Events waiting for handlers beyond this count are dropped and counted. Default 100,000.</summary>
         public int EventQueueCapacity { get; set; } = 100_000;
 

@@ -6,8 +6,9 @@ namespace DistributedState
     public sealed class DsnPeer
     {
         internal DsnPeer(string nodeId, DsnEndpoint endPoint, DsnPeerStatus status, DateTimeOffset lastChange,
-            int keyCount, long incarnation, string publicKey, bool isLocal)
+            int keyCount, long incarnation, string publicKey, bool isLocal, DateTimeOffset? lastHeard)
         {
+            LastHeard = lastHeard;
             NodeId = nodeId;
             EndPoint = endPoint;
             Status = status;
@@ -30,7 +31,14 @@ namespace DistributedState
         /// <summary>When this node last saw the status change.</summary>
         public DateTimeOffset LastChange { get; }
 
-        /// <summary>How many keys the member's state holds.</summary>
+        /// <summary>
+        /// When this node last heard from the member: a message on a connection with it, or a state change it pushed
+        /// (relayed or not). For the local node, the moment of the snapshot. Null: never heard from directly (known only
+        /// through others).
+        /// </summary>
+        public DateTimeOffset? LastHeard { get; }
+
+        /// <summary>How many keys the member's state holds (expired values excluded).</summary>
         public int KeyCount { get; }
 
         /// <summary>The member's incarnation: it grows each time the member refutes a suspicion or restarts.</summary>

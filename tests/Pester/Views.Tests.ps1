@@ -5,7 +5,7 @@ BeforeAll {
     Import-Module (Get-DsnTestModulePath) -Force
     Get-DsnNode | Stop-DsnNode -Confirm:$false
     $script:a, $script:b = Start-DsnTestNetwork -Prefix pv -Count 2
-    Set-DsnData -Node $a -Key status -Value online -Confirm:$false
+    Set-DsnData -Node $a -Key status -Value online -TimeToLive 00:10:00 -Confirm:$false
     Set-DsnData -Node $a -Key note -Value ('a long value that cannot fit in eighty columns together with the others ' * 2) -Confirm:$false
     $null = Wait-DsnData -Node $b -NodeId pv-a -Key note -Timeout 10
 
@@ -25,8 +25,8 @@ AfterAll {
 }
 
 Describe 'The default view at 80 columns of <Command>' -ForEach @(
-    @{ Command = 'Get-DsnData'; Headers = 'NodeId', 'Key', 'Status', 'LastChange', 'Value' }
-    @{ Command = 'Get-DsnPeer'; Headers = 'NodeId', 'Status', 'Local', 'Keys', 'LastChange', 'EndPoint' }
+    @{ Command = 'Get-DsnData'; Headers = 'NodeId', 'Key', 'Status', 'Age', 'Expires', 'Value' }
+    @{ Command = 'Get-DsnPeer'; Headers = 'NodeId', 'Status', 'Local', 'Keys', 'LastChange', 'LastHeard', 'EndPoint' }
     @{ Command = 'Get-DsnNode'; Headers = 'NodeId', 'IsRunning', 'LocalEndPoint', 'AdvertisedEndPoint' }
 ) {
     BeforeAll {
@@ -45,13 +45,13 @@ Describe 'The default view at 80 columns of <Command>' -ForEach @(
 }
 
 Describe 'Values in the default views at 80 columns' {
-    It 'Get-DsnData shows NodeId, Key, Status and LastChange whole, and cuts only a long value' {
+    It 'Get-DsnData shows NodeId, Key, Status, Age and the lease''s end whole, and cuts only a long value' {
         $table = Get-Table (Get-DsnData -Node $b -NodeId pv-a)
         $entry = Get-DsnData -Node $b -NodeId pv-a -Key status
         $row = Get-Row $table 'pv-a' | Where-Object { $_ -match '\sstatus\s' }
-        $row | Should -Match ('^pv-a\s+status\s+Alive\s+' + [regex]::Escape($entry.LastChange.LocalDateTime.ToString('MM-dd HH:mm:ss')) + '\s+online$')
+        $row | Should -Match ('^pv-a\s+status\s+Alive\s+\d+s\s+' + [regex]::Escape($entry.ExpiresAt.LocalDateTime.ToString('HH:mm:ss')) + '\s+online$')
         $long = Get-Row $table 'pv-a' | Where-Object { $_ -match '\snote\s' }
-        $long | Should -Match '^pv-a\s+note\s+Alive\s+\S+ \S+\s+a long value.*…$'
+        $long | Should -Match '^pv-a\s+note\s+Alive\s+\d+s\s+a long value.*…$'
     }
 
     It 'Get-DsnData keeps Version for scripts and Format-List, whole' {
@@ -60,11 +60,11 @@ Describe 'Values in the default views at 80 columns' {
         ($entry | Format-List | Out-String -Width 80) | Should -BeLike "*Version*: $($entry.Version)*"
     }
 
-    It 'Get-DsnPeer shows Status, Local, Keys, LastChange and EndPoint whole' {
+    It 'Get-DsnPeer shows Status, Local, Keys, LastChange, LastHeard and EndPoint whole' {
         $table = Get-Table (Get-DsnPeer -Node $b)
         foreach ($peer in Get-DsnPeer -Node $b) {
-            $expected = '^{0}\s+{1}\s+{2}\s+{3}\s+{4}\s+{5}$' -f [regex]::Escape($peer.NodeId), $peer.Status, $peer.IsLocal, $peer.KeyCount,
-                [regex]::Escape($peer.LastChange.LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss')), [regex]::Escape($peer.EndPoint.ToString())
+            $expected = '^{0}\s+{1}\s+{2}\s+{3}\s+{4}\s+\d\d:\d\d:\d\d\s+{5}$' -f [regex]::Escape($peer.NodeId), $peer.Status, $peer.IsLocal, $peer.KeyCount,
+                [regex]::Escape($peer.LastChange.LocalDateTime.ToString('MM-dd HH:mm:ss')), [regex]::Escape($peer.EndPoint.ToString())
             Get-Row $table $peer.NodeId | Should -Match $expected
         }
     }

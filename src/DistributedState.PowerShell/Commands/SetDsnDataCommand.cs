@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
@@ -32,6 +33,14 @@ namespace DistributedState.PowerShell
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = HashtableSet)]
         public IDictionary InputObject { get; set; } = new Hashtable();
 
+        /// <summary>
+        /// The lease: every node drops the values this long after the write unless they are set again (the node's
+        /// -DefaultTimeToLive when omitted; 'Infinite' for none). 1 ms to 30 days; a number is seconds.
+        /// </summary>
+        [Parameter]
+        [DurationTransformation]
+        public TimeSpan? TimeToLive { get; set; }
+
         /// <summary>Returns the written entries.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -49,8 +58,9 @@ namespace DistributedState.PowerShell
                 var pairs = ParameterSetName == KeyValueSet
                     ? new[] { new KeyValuePair<string, string>(KeyValueInput.ConvertKey(Key), Value) }
                     : KeyValueInput.FromDictionary(InputObject, v => v is PSObject wrapped ? wrapped.BaseObject : v);
-                var approved = pairs.Where(p => ShouldProcess($"{p.Key} on node {node.NodeId}", $"Set to {ValuePreview.Of(p.Value)}")).ToList();
-                OwnState.Set(node, approved);
+                var lease = TimeToLive is { } ttl ? $" for {ttl}" : string.Empty;
+                var approved = pairs.Where(p => ShouldProcess($"{p.Key} on node {node.NodeId}", $"Set to {ValuePreview.Of(p.Value)}{lease}")).ToList();
+                OwnState.Set(node, approved, TimeToLive);
                 if (PassThru) WriteObject(OwnState.Entries(node, approved.Select(p => p.Key)), enumerateCollection: true);
             });
         }

@@ -91,6 +91,11 @@ namespace DistributedState.PowerShell
         [DurationTransformation]
         public TimeSpan? DepartedRetention { get; set; }
 
+        /// <summary>The lease of values set without -TimeToLive (default: none); 1 ms to 30 days, a number is seconds.</summary>
+        [Parameter]
+        [DurationTransformation]
+        public TimeSpan? DefaultTimeToLive { get; set; }
+
         /// <summary>How often the failure detector probes one member (default 200 ms).</summary>
         [Parameter]
         [DurationTransformation]
@@ -196,6 +201,7 @@ namespace DistributedState.PowerShell
                 MaxConnections = MaxConnections,
                 EventQueueCapacity = EventQueueCapacity,
                 DepartedRetention = DepartedRetention,
+                DefaultTimeToLive = DefaultTimeToLive,
                 ProbeInterval = ProbeInterval,
                 ProbeTimeout = ProbeTimeout,
                 SuspicionMultiplier = SuspicionMultiplier,

@@ -48,6 +48,14 @@ namespace DistributedState.Membership
         /// <summary>The re-bind that moved the NodeId to this member's key, handed on with its alive record.</summary>
         public RebindRecord? Rebind { get; set; }
 
+        /// <summary>
+        /// When this node last heard from the member, as far as its closed sessions and pushed batches tell (monotonic ms;
+        /// long.MinValue: never). The node adds what its open sessions received since.
+        /// </summary>
+        public long LastHeardMs { get; private set; } = long.MinValue;
+
+        public void NoteHeard(long monotonicMs) => LastHeardMs = Math.Max(LastHeardMs, monotonicMs);
+
         /// <summary>When the suspicion began (milliseconds of the node's monotonic clock).</summary>
         public long SuspectedAt { get; private set; }
 

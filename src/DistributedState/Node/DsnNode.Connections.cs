@@ -250,6 +250,8 @@ namespace DistributedState
             lock (_gate)
             {
                 _sessions.Remove(session);
+                if (_members.TryGet(session.PeerId, out var heard))
+                    heard.NoteHeard(session.LastReceivedAt);
                 FailPendingDigests(session);
                 lostLastSession = !session.WasShed && _sessions.Preferred(session.PeerId) is null
                     && _members.TryGet(session.PeerId, out var member) && member.Status == DsnPeerStatus.Alive;

@@ -63,7 +63,8 @@ namespace DistributedState
             _members = new MemberTable(options.AllowedNodes);
             _identity = LoadIdentity(options);
             _rebind = SignRebind(options, _identity);
-            _own = new OwnerState(NodeId);
+            _leases = new LeaseTimetable(() => MonotonicMs, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)options.ClockSkewTolerance.TotalMilliseconds);
+            _own = new OwnerState(NodeId, _leases);
             _sessions = new SessionRegistry<PeerSession>(NodeId);
             _sendBudget = new SendBudget(options.MaxSendQueueBytes, PeerSession.MaxQueuedBytes);
             _batchSignatures = new SignatureCache(BatchSignatureCacheSize, _counters, "batches.signatures");
@@ -110,7 +111,7 @@ namespace DistributedState
 
         private DsnPeer ToPeer(Member member) => new DsnPeer(member.NodeId, member.EndPoint, member.Status, member.LastChange,
             _owners.TryGetValue(member.NodeId, out var owner) ? owner.KeyCount : 0, member.Incarnation, member.PublicKeyHex,
-            NameRules.SameNodeId(member.NodeId, NodeId));
+            NameRules.SameNodeId(member.NodeId, NodeId), LastHeard(member));
 
         private void EnsureRunning()
         {
@@ -119,8 +120,11 @@ namespace DistributedState
                 throw StoppedError($"The node '{NodeId}' has stopped; start a new node to write or send.");
         }
 
-        /// <summary>Applies local writes at once, raises their events, and wakes the flusher. Returns the keys changed.</summary>
-        private int WriteOwnState(List<KeyValuePair<string, string?>> writes)
+        /// <summary>
+        /// Applies local writes at once, raises their events, and wakes the flusher. Returns the keys changed.
+        /// <paramref name="leaseMs"/>: the lease of every value written (0: none).
+        /// </summary>
+        private int WriteOwnState(List<KeyValuePair<string, string?>> writes, uint leaseMs = 0)
         {
             EnsureRunning();
             var changes = new List<StateChange>();
@@ -140,7 +144,7 @@ namespace DistributedState
                 {
                     if (write.Value is null && _own.Get(write.Key) is null)
                         continue;
-                    _own.WriteLocal(write.Key, write.Value, _clock.Next(), changes);
+                    _own.WriteLocal(write.Key, write.Value, _clock.Next(), changes, write.Value is null ? 0 : leaseMs);
                     applied++;
                 }
 
@@ -171,7 +175,7 @@ namespace DistributedState
             }
 
             static DsnStateChangedEventArgs NewArgs(StateChange change) =>
-                new DsnStateChangedEventArgs(change.Owner, change.Key, change.OldValue, change.NewValue, change.Version);
+                new DsnStateChangedEventArgs(change.Owner, change.Key, change.OldValue, change.NewValue, change.Version, change.Reason);
         }
 
         private void RaisePeerJoined(Member member)

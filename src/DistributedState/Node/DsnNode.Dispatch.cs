@@ -21,6 +21,7 @@ namespace DistributedState
         private void OnMessage(PeerSession session, Message message)
         {
             _counters.Add(ReceivedCounters[(byte)message.Type]);
+            session.LastReceivedAt = MonotonicMs;
             switch (message)
             {
                 case PingMessage ping:

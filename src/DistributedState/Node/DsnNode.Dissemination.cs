@@ -300,6 +300,8 @@ namespace DistributedState
                         return false;
                 }
 
+                if (!fromSync)
+                    member.NoteHeard(MonotonicMs); // a push is news the owner sent moments ago, whoever relayed it
                 RaiseStateChanges(changes);
                 _changed.Pulse();
             }

@@ -63,6 +63,7 @@ namespace DistributedState
                 lock (_gate)
                 {
                     ExpireSuspicions(now);
+                    ExpireLeases();
                     if (now < nextHousekeeping)
                         continue;
                     nextHousekeeping = now + 250;
@@ -102,10 +103,14 @@ namespace DistributedState
         private void CloseSilentSessionsTo(string nodeId)
         {
             RequireGate();
-            foreach (var session in _sessions.To(nodeId).Where(s => s.MsSinceLastFrame >= FailedRetryMs).ToList())
+            var now = MonotonicMs;
+            foreach (var session in _sessions.To(nodeId).ToList())
             {
+                var silentMs = now - Math.Max(session.OpenedAt, session.LastReceivedAt);
+                if (silentMs < FailedRetryMs)
+                    continue;
                 _counters.Add("sessions.closed.silent_failed");
-                session.Close($"nothing arrived for {session.MsSinceLastFrame} ms from a member declared failed: a fresh connection gets through a healed network sooner");
+                session.Close($"nothing arrived for {silentMs} ms from a member declared failed: a fresh connection gets through a healed network sooner");
             }
         }
 
@@ -336,6 +341,8 @@ namespace DistributedState
             {
                 _reaped.Remember(member.NodeId, Math.Max(member.Incarnation, member.Alive.Incarnation), now + (long)_options.DepartedRetention.TotalMilliseconds);
                 var evicted = _members.Remove(member.NodeId);
+                if (_owners.TryGetValue(member.NodeId, out var state))
+                    state.Drop();
                 _owners.Remove(member.NodeId);
                 _logger.LogInformation("Forgot {Peer} and its state: departed longer than the retention period; its NodeId stays bound to its key.", member.NodeId);
                 foreach (var binding in evicted)

@@ -51,7 +51,7 @@ namespace DistributedState
                     case MemberUpdateKind.Joined:
                         _reaped.Forget(record.NodeId);
                         if (!_owners.ContainsKey(record.NodeId))
-                            _owners[record.NodeId] = new OwnerState(record.NodeId);
+                            _owners[record.NodeId] = new OwnerState(record.NodeId, _leases);
                         if (update.Reason is not null)
                             NoteRebound(record.NodeId, update.Reason);
                         _logger.LogInformation("Member {Peer} joined at {EndPoint}.", record.NodeId, update.Member!.EndPoint);
@@ -63,9 +63,10 @@ namespace DistributedState
                         {
                             foreach (var (key, value, _) in old.Snapshot())
                                 removed.Add(new StateChange(record.NodeId, key, value, null, 0));
+                            old.Drop();
                         }
 
-                        _owners[record.NodeId] = new OwnerState(record.NodeId);
+                        _owners[record.NodeId] = new OwnerState(record.NodeId, _leases);
                         NoteRebound(record.NodeId, update.Reason!);
                         RaiseStateChanges(removed);
                         RaisePeerStatusChanged(update.Member!, update.OldStatus);

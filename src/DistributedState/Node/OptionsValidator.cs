@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using DistributedState.Sessions;
 using DistributedState.Internal;
+using DistributedState.State;
 
 namespace DistributedState
 {
@@ -52,6 +53,10 @@ namespace DistributedState
             Duration(copy.ConnectTimeout, nameof(DsnNodeOptions.ConnectTimeout));
             Duration(copy.HandshakeTimeout, nameof(DsnNodeOptions.HandshakeTimeout));
             Duration(copy.SendTimeout, nameof(DsnNodeOptions.SendTimeout));
+            if (copy.DefaultTimeToLive is { } lease && LeaseRule.TimeToLiveProblem(lease) is { } leaseProblem)
+                throw new DsnArgumentException(DsnArgument.TimeToLive, $"DefaultTimeToLive {leaseProblem}", nameof(DsnNodeOptions.DefaultTimeToLive));
+            if (copy.ClockSkewTolerance < TimeSpan.Zero || copy.ClockSkewTolerance > TimeSpan.FromHours(1))
+                throw new DsnArgumentException(DsnArgument.Option, $"ClockSkewTolerance must be between 0 and 1 hour; it was {copy.ClockSkewTolerance}.", nameof(DsnNodeOptions.ClockSkewTolerance));
             if (double.IsNaN(copy.SuspicionMultiplier) || copy.SuspicionMultiplier < 1 || copy.SuspicionMultiplier > 100)
                 throw new DsnArgumentException(DsnArgument.Option, $"SuspicionMultiplier must be between 1 and 100; it was {copy.SuspicionMultiplier}.", nameof(DsnNodeOptions.SuspicionMultiplier));
             if (copy.Discovery is { } discovery)

@@ -6,14 +6,24 @@ using DistributedState.Security;
 
 namespace DistributedState.Protocol
 {
-    /// <summary>One key of a batch: a value, or a removal (tombstone) when <see cref="Value"/> is null.</summary>
+    /// <summary>
+    /// One key of a batch: a value, or a removal (tombstone) when <see cref="Value"/> is null. A value may carry a lease
+    /// (<see cref="LeaseMs"/>): it lives that long after the owner wrote it (the time in <see cref="Version"/>), and every
+    /// holder drops it when the lease passes (State/LeaseRule.cs). A removal may say that it ends a lease
+    /// (<see cref="Lapsed"/>): the owner's own record that the value expired, so holders report it as an expiry.
+    /// </summary>
     internal sealed class BatchEntry
     {
-        public BatchEntry(string key, long version, string? value)
+        /// <summary>The longest lease: 30 days in milliseconds (it fits the wire's u32).</summary>
+        public const uint MaxLeaseMs = 30u * 24 * 60 * 60 * 1000;
+
+        public BatchEntry(string key, long version, string? value, uint leaseMs = 0, bool lapsed = false)
         {
             Key = key;
             Version = version;
             Value = value;
+            LeaseMs = value is null ? 0 : leaseMs;
+            Lapsed = value is null && lapsed;
         }
 
         public string Key { get; }
@@ -21,6 +31,12 @@ namespace DistributedState.Protocol
         public long Version { get; }
 
         public string? Value { get; }
+
+        /// <summary>Milliseconds the value lives after the owner wrote it; 0: no lease (always 0 for a removal).</summary>
+        public uint LeaseMs { get; }
+
+        /// <summary>A removal written because the value's lease passed (always false for a value).</summary>
+        public bool Lapsed { get; }
     }
 
     /// <summary>
@@ -32,7 +48,13 @@ namespace DistributedState.Protocol
     /// </summary>
     internal sealed class SignedBatch
     {
-        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v1 batch");
+        private static readonly byte[] Label = Encoding.ASCII.GetBytes("dsn/v3 batch");
+
+        // An entry's flag: what follows the key and version.
+        private const byte RemovedFlag = 0;
+        private const byte ValueFlag = 1;
+        private const byte LeasedValueFlag = 2; // u32 lease_ms, then the value
+        private const byte LapsedFlag = 3; // a removal because the lease passed
 
         private SignedBatch(string owner, long epoch, long baseVersion, long version, IReadOnlyList<BatchEntry> entries, StateCommitment commitment, byte[] encoded)
         {
@@ -80,11 +102,17 @@ namespace DistributedState.Protocol
                 writer.I64(entry.Version);
                 if (entry.Value is null)
                 {
-                    writer.U8(0);
+                    writer.U8(entry.Lapsed ? LapsedFlag : RemovedFlag);
+                }
+                else if (entry.LeaseMs == 0)
+                {
+                    writer.U8(ValueFlag);
+                    writer.LongString(entry.Value);
                 }
                 else
                 {
-                    writer.U8(1);
+                    writer.U8(LeasedValueFlag);
+                    writer.U32(entry.LeaseMs);
                     writer.LongString(entry.Value);
                 }
             }
@@ -135,13 +163,14 @@ namespace DistributedState.Protocol
                 if (entryVersion <= baseVersion || entryVersion > version)
                     throw new InvalidDataException("A batch entry's version lies outside the batch.");
                 var flag = reader.U8();
-                string? value = flag switch
+                entries.Add(flag switch
                 {
-                    0 => null,
-                    1 => reader.LongString(limits.MaxValueBytes),
+                    RemovedFlag => new BatchEntry(key, entryVersion, null),
+                    LapsedFlag => new BatchEntry(key, entryVersion, null, lapsed: true),
+                    ValueFlag => new BatchEntry(key, entryVersion, reader.LongString(limits.MaxValueBytes)),
+                    LeasedValueFlag => new BatchEntry(key, entryVersion, ReadLeased(reader, limits, out var lease), lease),
                     _ => throw new InvalidDataException($"Unknown entry flag {flag}."),
-                };
-                entries.Add(new BatchEntry(key, entryVersion, value));
+                });
             }
 
             var commitment = StateCommitment.Read(reader);
@@ -149,6 +178,15 @@ namespace DistributedState.Protocol
             var encoded = new byte[reader.Position - start];
             Buffer.BlockCopy(reader.Source, start, encoded, 0, encoded.Length);
             return new SignedBatch(owner, epoch, baseVersion, version, entries, commitment, encoded);
+        }
+
+        /// <summary>A leased value: the lease (1 ms to <see cref="BatchEntry.MaxLeaseMs"/>), then the value.</summary>
+        private static string ReadLeased(WireReader reader, ProtocolLimits limits, out uint leaseMs)
+        {
+            leaseMs = reader.U32();
+            if (leaseMs == 0 || leaseMs > BatchEntry.MaxLeaseMs)
+                throw new InvalidDataException($"A lease of {leaseMs} ms lies outside 1 ms to 30 days.");
+            return reader.LongString(limits.MaxValueBytes);
         }
     }
 

@@ -27,7 +27,7 @@ namespace DistributedState.Sessions
     /// </summary>
     internal static class Handshake
     {
-        public const byte ProtocolVersion = 2; // 2: ephemeral ECDH and a responder challenge; alive records carry the run identity
+        public const byte ProtocolVersion = 3; // 2: ephemeral ECDH and a responder challenge; alive records carry the run identity. 3: leased entries in batches
         private const int NonceLength = 32;
         private const int VersionOffset = 4;
         private const int HelloLength = 4 + 1 + NonceLength + EphemeralKey.PublicKeyLength;

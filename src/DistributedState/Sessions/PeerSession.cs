@@ -55,7 +55,7 @@ namespace DistributedState.Sessions
         private int _closing;
         private int _shed;
         private int _badSignatures;
-        private int _lastReceivedAt = Environment.TickCount;
+        private long _lastReceivedAt = long.MinValue;
 
         public PeerSession(IDsnConnection connection, HandshakeResult handshake, string peerId, bool initiated,
             ProtocolLimits limits, Counters counters, NodeLog logger, TimeSpan writeTimeout, Func<Task> whenRunnable, SendBudget budget, TimeSpan digestInterval)
@@ -100,6 +100,13 @@ namespace DistributedState.Sessions
         /// <summary>When the session was established (milliseconds of the node's monotonic clock).</summary>
         public long OpenedAt { get; set; }
 
+        /// <summary>When a message from the peer last arrived (monotonic milliseconds; long.MinValue before the first). Any thread.</summary>
+        public long LastReceivedAt
+        {
+            get => Volatile.Read(ref _lastReceivedAt);
+            set => Volatile.Write(ref _lastReceivedAt, value);
+        }
+
         /// <summary>When this node last asked the peer for a digest exchange (monotonic milliseconds).</summary>
         public long LastDigestAt { get; set; }
 
@@ -108,9 +115,6 @@ namespace DistributedState.Sessions
         /// once per anti-entropy interval after a burst of <see cref="DigestBurst"/>. Used by the session's reader only.
         /// </summary>
         public TokenBucket DigestAnswers { get; }
-
-        /// <summary>Milliseconds since the last frame arrived from the peer (or since the session opened).</summary>
-        public int MsSinceLastFrame => unchecked(Environment.TickCount - Volatile.Read(ref _lastReceivedAt));
 
         /// <summary>Counts a record or batch with a bad signature that came on this session; returns how many did so far.</summary>
         public int NoteBadSignature() => Interlocked.Increment(ref _badSignatures);
@@ -336,7 +340,6 @@ namespace DistributedState.Sessions
                     }
 
                     _counters.Add("frames.received");
-                    Volatile.Write(ref _lastReceivedAt, Environment.TickCount);
                     _counters.Add("bytes.received", frame.Length + 4);
                     var rejection = _opener.Open(frame, out var length);
                     if (rejection != FrameRejection.None)

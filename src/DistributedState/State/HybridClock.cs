@@ -42,7 +42,9 @@ namespace DistributedState.State
         }
 
         /// <summary>When a version was written (clamped to the representable range).</summary>
-        public static DateTimeOffset ToTime(long version) =>
-            DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(0, Math.Min(version >> CounterBits, 253402300799999L)));
+        public static DateTimeOffset ToTime(long version) => DateTimeOffset.FromUnixTimeMilliseconds(ToUnixMs(version));
+
+        /// <summary>When a version was written, in milliseconds since the Unix epoch (clamped to what DateTimeOffset holds).</summary>
+        public static long ToUnixMs(long version) => Math.Max(0, Math.Min(version >> CounterBits, 253402300799999L));
     }
 }

@@ -29,6 +29,11 @@ namespace DistributedState.State
     /// Batches from the network are applied only when the copy then adds up to the owner's signed commitment at its
     /// newest version (<see cref="SignedBatch.Commitment"/>), so the copy held is always exactly the owner's state at
     /// <see cref="Version"/>, whatever a relay left out.
+    /// Leased values (<see cref="BatchEntry.LeaseMs"/>) expire on each node by its own clock (<see cref="LeaseRule"/>):
+    /// an expired value is hidden from reads and reported once, but stays in the copy as signed — its version, its batch
+    /// and its place in the commitment — so holders that expire it a little earlier or later than others still add up
+    /// to the owner's commitment and hand on the same batches; the owner's own removal of it (a lapsed tombstone) then
+    /// retires it like any removal.
     /// </summary>
     internal sealed class OwnerState
     {
@@ -39,7 +44,15 @@ namespace DistributedState.State
         // the state as signed (null when that state has no value for it): what the next commitment takes out.
         private Dictionary<string, long?> _dirty = new Dictionary<string, long?>(StringComparer.Ordinal);
 
-        public OwnerState(string owner) => Owner = owner;
+        private readonly LeaseTimetable _leases;
+
+        /// <param name="owner">The owner's NodeId.</param>
+        /// <param name="leases">The node's lease timetable; default: one of its own on the machine's clocks (for tests).</param>
+        public OwnerState(string owner, LeaseTimetable? leases = null)
+        {
+            Owner = owner;
+            _leases = leases ?? LeaseTimetable.OnSystemClocks(0);
+        }
 
         public string Owner { get; }
 
@@ -49,10 +62,10 @@ namespace DistributedState.State
         /// <summary>Every batch of the epoch up to this version has been applied.</summary>
         public long Version { get; private set; }
 
-        /// <summary>Keys with a value (removals excluded).</summary>
+        /// <summary>Keys with a value shown (removals and expired values excluded).</summary>
         public int KeyCount { get; private set; }
 
-        /// <summary>UTF-8 bytes of the live keys and values, as limited by MaxStateBytes.</summary>
+        /// <summary>UTF-8 bytes of the live keys and values as signed (expired ones included: they are held until removed), as limited by MaxStateBytes.</summary>
         public long LiveBytes { get; private set; }
 
         /// <summary>Bytes of the signed batches retained for anti-entropy.</summary>
@@ -220,25 +233,49 @@ namespace DistributedState.State
             return result;
         }
 
-        public string? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
+        public string? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Shown : null;
 
-        /// <summary>One live entry without copying the others (a single-key read must not cost a snapshot); null when absent or removed.</summary>
-        public (string Value, long Version)? Find(string key) =>
-            _entries.TryGetValue(key, out var entry) && entry.Value is not null ? (entry.Value, entry.Version) : null;
+        /// <summary>One shown entry without copying the others (a single-key read must not cost a snapshot); null when absent, removed or expired.</summary>
+        public HeldEntry? Find(string key) =>
+            _entries.TryGetValue(key, out var entry) && entry.Shown is { } value ? entry.View(key, value) : null;
 
-        /// <summary>Live entries sorted by key: (key, value, version).</summary>
-        public List<(string Key, string Value, long Version)> Snapshot()
+        /// <summary>Shown entries (not removed, not expired) sorted by key.</summary>
+        public List<HeldEntry> Snapshot()
         {
-            var result = new List<(string, string, long)>(KeyCount);
+            var result = new List<HeldEntry>(KeyCount);
             foreach (var pair in _entries)
             {
-                if (pair.Value.Value is not null)
-                    result.Add((pair.Key, pair.Value.Value, pair.Value.Version));
+                if (pair.Value.Shown is { } value)
+                    result.Add(pair.Value.View(pair.Key, value));
             }
 
-            result.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+            result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
             return result;
         }
+
+        /// <summary>
+        /// A lease of another owner's value passed on this node (<paramref name="expiresAt"/> as taken from the
+        /// timetable): hides the value and reports its expiry, changing nothing signed. Ignored unless the entry still
+        /// holds that lease.
+        /// </summary>
+        public void Expire(string key, long expiresAt, List<StateChange> changes)
+        {
+            if (!_entries.TryGetValue(key, out var entry) || entry.Shown is not { } value || entry.ExpiresAt != expiresAt)
+                return;
+            entry.Expired = true;
+            KeyCount--;
+            changes.Add(new StateChange(Owner, key, value, null, entry.Version, expired: true));
+        }
+
+        /// <summary>
+        /// This (local) owner's value whose lease passed (at <paramref name="expiresAt"/>): true if the key still holds
+        /// that lease, so the owner removes it with a lapsed tombstone.
+        /// </summary>
+        public bool HoldsLease(string key, long expiresAt) =>
+            _entries.TryGetValue(key, out var entry) && entry.Shown is not null && entry.ExpiresAt == expiresAt;
+
+        /// <summary>Takes this state's leases out of the node's timetable: the node no longer holds it.</summary>
+        public void Drop() => ForgetLeases();
 
         /// <summary>Bytes the state would hold after setting <paramref name="key"/> to <paramref name="value"/>.</summary>
         public long SizeAfter(string key, string? value)
@@ -253,6 +290,8 @@ namespace DistributedState.State
         public void BeginEpoch(long epoch, Func<long> nextVersion)
         {
             var live = Snapshot();
+            var now = _leases.Now;
+            ForgetLeases();
             _entries.Clear();
             _batches.Clear();
             _newest = null;
@@ -264,17 +303,26 @@ namespace DistributedState.State
             Epoch = epoch;
             Version = epoch;
             _epochPending = true;
-            foreach (var (key, value, _) in live)
-                WriteLocal(key, value, nextVersion(), null);
+            foreach (var entry in live)
+            {
+                // A re-stamped value keeps its expiry: its lease becomes what is left of it.
+                var left = entry.HasLease ? entry.ExpiresAt - now : 0;
+                if (entry.HasLease && left <= 0)
+                    continue; // expired, its tombstone not yet written: the new run does not carry it
+                WriteLocal(entry.Key, entry.Value, nextVersion(), null, (uint)left);
+            }
         }
 
-        /// <summary>Applies a local write at once (reads see it) and queues it for the next batch.</summary>
-        public void WriteLocal(string key, string? value, long version, List<StateChange>? changes)
+        /// <summary>
+        /// Applies a local write at once (reads see it) and queues it for the next batch. <paramref name="leaseMs"/>: the
+        /// value's lease (0: none); <paramref name="lapsed"/>: a removal because the value's lease passed.
+        /// </summary>
+        public void WriteLocal(string key, string? value, long version, List<StateChange>? changes, uint leaseMs = 0, bool lapsed = false)
         {
             // Unless the key is pending already, the value it replaces is signed (or being signed): the next batch's
             // commitment takes it out.
             long? replaced = _entries.TryGetValue(key, out var current) && current.Value is not null ? current.Version : null;
-            var entry = ReplaceEntry(key, value, version, null, changes);
+            var entry = ReplaceEntry(key, new BatchEntry(key, version, value, leaseMs, lapsed), null, changes);
             if (entry is not null)
             {
                 if (!_dirty.ContainsKey(key))
@@ -312,7 +360,7 @@ namespace DistributedState.State
             foreach (var key in _dirty.Keys)
             {
                 var entry = _entries[key];
-                entries.Add(new BatchEntry(key, entry.Version, entry.Value));
+                entries.Add(new BatchEntry(key, entry.Version, entry.Value, entry.LeaseMs, entry.Lapsed));
             }
 
             entries.Sort((a, b) => a.Version.CompareTo(b.Version));
@@ -353,10 +401,11 @@ namespace DistributedState.State
             var previousRun = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in _entries)
             {
-                if (pair.Value.Value is not null)
-                    previousRun[pair.Key] = pair.Value.Value;
+                if (pair.Value.Shown is { } value)
+                    previousRun[pair.Key] = value;
             }
 
+            ForgetLeases();
             _entries.Clear();
             _batches.Clear();
             _newest = null;
@@ -392,18 +441,20 @@ namespace DistributedState.State
                 string? previousValue = null;
                 if (current is null)
                     previousRun?.TryGetValue(written.Key, out previousValue);
-                ReplaceEntry(written.Key, written.Value, written.Version, retained, changes, previousValue);
+                ReplaceEntry(written.Key, written, retained, changes, previousValue);
             }
 
             Version = Math.Max(Version, batch.Version);
             DropIfSuperseded(retained);
         }
 
+        // batch: the retained batch that signed the entry, or null for a local write (whose lease runs from now).
         // previousRunValue: the value a previous run of the owner held, reported as the old value when this run has none.
-        private Entry? ReplaceEntry(string key, string? value, long version, RetainedBatch? batch, List<StateChange>? changes, string? previousRunValue = null)
+        private Entry? ReplaceEntry(string key, BatchEntry written, RetainedBatch? batch, List<StateChange>? changes, string? previousRunValue = null)
         {
             _entries.TryGetValue(key, out var current);
-            var oldValue = current is null ? previousRunValue : current.Value;
+            var oldValue = current is null ? previousRunValue : current.Shown;
+            var value = written.Value;
             if (current is null && value is null && batch is null)
                 return null; // removing a key that was never set: nothing to write
 
@@ -411,20 +462,39 @@ namespace DistributedState.State
             {
                 Release(current.Batch);
                 LiveBytes -= EntryBytes(key, current.Value);
-                if (current.Value is not null)
+                if (current.Shown is not null)
                     KeyCount--;
+                if (current.LeaseMs != 0)
+                    _leases.Remove(Owner, key, current.ExpiresAt);
             }
 
-            var entry = new Entry(value, version, batch);
+            var expiresAt = long.MaxValue;
+            if (written.LeaseMs != 0)
+                expiresAt = batch is null ? _leases.ExpiryOfOwnWrite(written.LeaseMs) : _leases.ExpiryOnReceipt(written.Version, written.LeaseMs);
+            // A value whose lease passed before it arrived (a late sync) is held as signed but never shown.
+            var expired = expiresAt <= _leases.Now;
+            var entry = new Entry(value, written.Version, batch, written.LeaseMs, expiresAt, written.Lapsed) { Expired = expired };
             _entries[key] = entry;
             if (batch is not null)
                 batch.Live++;
             LiveBytes += EntryBytes(key, value);
-            if (value is not null)
+            if (entry.Shown is not null)
                 KeyCount++;
-            if (changes is not null && !string.Equals(oldValue, value, StringComparison.Ordinal))
-                changes.Add(new StateChange(Owner, key, oldValue, value, version));
+            if (written.LeaseMs != 0 && !expired)
+                _leases.Add(Owner, key, expiresAt);
+            if (changes is not null && !string.Equals(oldValue, entry.Shown, StringComparison.Ordinal))
+                changes.Add(new StateChange(Owner, key, oldValue, entry.Shown, written.Version, expired || written.Lapsed));
             return entry;
+        }
+
+        /// <summary>Takes every scheduled expiry of this state out of the node's timetable (before its entries are cleared).</summary>
+        private void ForgetLeases()
+        {
+            foreach (var pair in _entries)
+            {
+                if (pair.Value.LeaseMs != 0 && !pair.Value.Expired)
+                    _leases.Remove(Owner, pair.Key, pair.Value.ExpiresAt);
+            }
         }
 
         private RetainedBatch Retain(SignedBatch batch)
@@ -462,18 +532,39 @@ namespace DistributedState.State
 
         private sealed class Entry
         {
-            public Entry(string? value, long version, RetainedBatch? batch)
+            public Entry(string? value, long version, RetainedBatch? batch, uint leaseMs, long expiresAt, bool lapsed)
             {
                 Value = value;
                 Version = version;
                 Batch = batch;
+                LeaseMs = leaseMs;
+                ExpiresAt = expiresAt;
+                Lapsed = lapsed;
             }
 
+            /// <summary>The value as signed (null: removed), whether or not it expired here.</summary>
             public string? Value { get; }
 
             public long Version { get; }
 
             public RetainedBatch? Batch { get; set; }
+
+            /// <summary>The signed lease in milliseconds after the write; 0: none.</summary>
+            public uint LeaseMs { get; }
+
+            /// <summary>When the lease passes here (monotonic ms); long.MaxValue without a lease.</summary>
+            public long ExpiresAt { get; }
+
+            /// <summary>A removal because the lease passed (the owner's lapsed tombstone).</summary>
+            public bool Lapsed { get; }
+
+            /// <summary>The lease passed on this node: the value is held as signed but no longer shown.</summary>
+            public bool Expired { get; set; }
+
+            /// <summary>The value reads and events see: null when removed or expired.</summary>
+            public string? Shown => Expired ? null : Value;
+
+            public HeldEntry View(string key, string value) => new HeldEntry(key, value, Version, LeaseMs, ExpiresAt);
         }
 
         private sealed class RetainedBatch

@@ -3,13 +3,14 @@ namespace DistributedState.State
     /// <summary>One visible change of one key, reported as a <see cref="DsnStateChangedEventArgs"/>.</summary>
     internal readonly struct StateChange
     {
-        public StateChange(string owner, string key, string? oldValue, string? newValue, long version)
+        public StateChange(string owner, string key, string? oldValue, string? newValue, long version, bool expired = false)
         {
             Owner = owner;
             Key = key;
             OldValue = oldValue;
             NewValue = newValue;
             Version = version;
+            Reason = newValue is not null ? DsnStateChangeReason.Set : expired ? DsnStateChangeReason.Expired : DsnStateChangeReason.Removed;
         }
 
         public string Owner { get; }
@@ -21,5 +22,7 @@ namespace DistributedState.State
         public string? NewValue { get; }
 
         public long Version { get; }
+
+        public DsnStateChangeReason Reason { get; }
     }
 }

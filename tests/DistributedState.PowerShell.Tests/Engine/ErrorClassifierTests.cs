@@ -19,6 +19,7 @@ namespace DistributedState.PowerShell.Tests.Engine
             { new DsnArgumentException(DsnArgument.Key, "bad", "entries"), "DsnKeyInvalid", DsnErrorCategory.InvalidArgument },
             { new DsnArgumentException(DsnArgument.Value, "bad", "entries"), "DsnValueInvalid", DsnErrorCategory.InvalidArgument },
             { new DsnArgumentException(DsnArgument.NodeId, "bad", "NodeId"), "DsnNodeIdInvalid", DsnErrorCategory.InvalidArgument },
+            { new DsnArgumentException(DsnArgument.TimeToLive, "bad", "timeToLive"), "DsnTimeToLiveInvalid", DsnErrorCategory.InvalidArgument },
             { new DsnArgumentException(DsnArgument.Option, "bad", "Port"), "Fallback", DsnErrorCategory.InvalidArgument },
             // By type, not by name: a plain ArgumentException whose parameter happens to be called "key" is the command's own.
             { new ArgumentException("bad", "key"), "Fallback", DsnErrorCategory.InvalidArgument },

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using DistributedState.PowerShell.Engine;
@@ -21,6 +22,24 @@ namespace DistributedState.PowerShell.Tests.Engine
 
         private static DataSelectionResult Select(string[]? nodes, string[]? keys) =>
             DataSelection.Select(State.Keys, EntriesOf, EntryOf, nodes, keys);
+
+        [Fact]
+        public void MaxAge_keeps_only_entries_written_at_most_that_long_ago_and_refuses_a_duration_that_is_not_positive()
+        {
+            var entries = new[]
+            {
+                RuntimeObjects.Entry("web01", "fresh", "1", age: TimeSpan.FromMinutes(1)),
+                RuntimeObjects.Entry("web01", "edge", "2", age: TimeSpan.FromMinutes(5)),
+                RuntimeObjects.Entry("web01", "stale", "3", age: TimeSpan.FromMinutes(6)),
+            };
+            Assert.Equal(new[] { "fresh", "edge" }, DataSelection.FreshOnly(entries, TimeSpan.FromMinutes(5)).Select(e => e.Key));
+            Assert.Same(entries, DataSelection.FreshOnly(entries, null));
+            foreach (var bad in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(-1) })
+            {
+                var error = Assert.Throws<DsnCommandException>(() => DataSelection.FreshOnly(entries, bad));
+                Assert.Equal(("DsnMaxAgeInvalid", DsnErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+            }
+        }
 
         [Fact]
         public void Without_patterns_every_entry_of_every_member()

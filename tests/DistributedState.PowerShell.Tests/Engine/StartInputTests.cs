@@ -190,6 +190,20 @@ namespace DistributedState.PowerShell.Tests.Engine
         [Fact]
         public void An_absent_duration_stays_absent() => Assert.Null(DurationInput.Convert(null));
 
+        [Theory]
+        [InlineData("Infinite")]
+        [InlineData(" infinite ")]
+        public void Infinite_is_the_infinite_timespan_no_lease_for_TimeToLive(string text) =>
+            Assert.Equal(System.Threading.Timeout.InfiniteTimeSpan, DurationInput.Convert(text));
+
+        [Fact]
+        public void DefaultTimeToLive_reaches_the_options_and_is_absent_unless_given()
+        {
+            var request = new NodeStartRequest { NodeId = "web01", Key = new string('a', 64), DefaultTimeToLive = TimeSpan.FromMinutes(15) };
+            Assert.Equal(TimeSpan.FromMinutes(15), request.ToOptions().DefaultTimeToLive);
+            Assert.Null(new NodeStartRequest { NodeId = "web01", Key = new string('a', 64) }.ToOptions().DefaultTimeToLive);
+        }
+
         public static TheoryData<Exception, string, DsnErrorCategory, object?> Failures() => new TheoryData<Exception, string, DsnErrorCategory, object?>
         {
             { Bind(SocketError.AddressAlreadyInUse), "DsnPortInUse", DsnErrorCategory.ResourceUnavailable, "127.0.0.1:7946" },

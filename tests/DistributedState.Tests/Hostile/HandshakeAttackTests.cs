@@ -85,12 +85,16 @@ namespace DistributedState.Tests.Hostile
             Assert.True(await v1.ClosedByPeerWithinAsync(Quick));
             await CounterReachesAsync(a, "handshake.version", 1);
 
-            // A newer one.
+            // The release before leases (protocol 2: batch entries without leases), and a newer one.
             using var ephemeral = EphemeralKey.Create();
-            using var v3 = await RawConnection.ConnectAsync(port);
-            await v3.SendAsync(new ArraySegment<byte>(HandshakeWire.Hello(ephemeral.PublicKey, version: 3)), default);
-            Assert.True(await v3.ClosedByPeerWithinAsync(Quick));
+            using var v2 = await RawConnection.ConnectAsync(port);
+            await v2.SendAsync(new ArraySegment<byte>(HandshakeWire.Hello(ephemeral.PublicKey, version: 2)), default);
+            Assert.True(await v2.ClosedByPeerWithinAsync(Quick));
             await CounterReachesAsync(a, "handshake.version", 2);
+            using var v4 = await RawConnection.ConnectAsync(port);
+            await v4.SendAsync(new ArraySegment<byte>(HandshakeWire.Hello(ephemeral.PublicKey, version: 4)), default);
+            Assert.True(await v4.ClosedByPeerWithinAsync(Quick));
+            await CounterReachesAsync(a, "handshake.version", 3);
 
             Assert.Equal(0, Counter(a, "sessions.opened"));
             await HonestPeerStillWorksAsync(cluster, a);

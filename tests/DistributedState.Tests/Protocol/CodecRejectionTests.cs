@@ -85,7 +85,10 @@ namespace DistributedState.Tests.Protocol
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Digest); w.U32(1); w.U8(0); w.U32(1); w.ShortString("a"); w.I64(1); w.U8(4); w.U32(0); }), fragment: "rank");
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(3); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.Fixed(new byte[64]); w.U32(0); w.U32(0); }), fragment: "accusation kind");
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Members); w.U8(0); w.U32(0); w.U32(1); w.U8(0); w.ShortString("a"); w.I64(1); w.ShortString("b"); w.Fixed(new byte[64]); w.U32(0); w.U32(0); }), fragment: "accusation kind");
-            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(2); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "entry flag");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(4); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "entry flag");
+            // A leased value (flag 2) whose lease is 0 or beyond 30 days.
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(2); w.U32(0); w.LongString("v"); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "lease");
+            Refused(PushWithBatch(w => { w.ShortString("o"); w.I64(1); w.I64(1); w.I64(2); w.U32(1); w.ShortString("k"); w.I64(2); w.U8(2); w.U32(BatchEntry.MaxLeaseMs + 1); w.LongString("v"); w.Fixed(new byte[StateCommitment.Length + 64]); }), fragment: "lease");
             Refused(Frame(w => { w.U8(MessageCodec.Version); w.U8((byte)MessageType.Sync); w.ShortString("o"); w.I64(0); w.U8(2); w.U32(0); }), fragment: "sync flags");
         }
 

@@ -148,6 +148,8 @@ namespace DistributedState.Tests.Protocol
                 Assert.Equal(a.Key, b.Key);
                 Assert.Equal(a.Version, b.Version);
                 Assert.Equal(a.Value, b.Value);
+                Assert.Equal(a.LeaseMs, b.LeaseMs);
+                Assert.Equal(a.Lapsed, b.Lapsed);
             });
         }
 

@@ -115,7 +115,9 @@ namespace DistributedState.Tests.Protocol
             from key in Text(ProtocolLimits.MaxKeyBytes)
             from offset in Gen.Choose(1, (int)Math.Min(int.MaxValue, version - baseVersion))
             from value in Gen.Frequency((1, Gen.Constant<string?>(null)), (4, Text(Limits.MaxValueBytes).Select(v => (string?)v)))
-            select new BatchEntry(key, baseVersion + offset, value);
+            from lease in Gen.Frequency((2, Gen.Constant(0u)), (1, Gen.Choose(1, int.MaxValue).Select(n => (uint)n % BatchEntry.MaxLeaseMs + 1)))
+            from lapsed in Gen.Elements(false, true)
+            select new BatchEntry(key, baseVersion + offset, value, lease, lapsed);
 
         /// <summary>A commitment to a few live entries (any count: the codec does not check what it commits to).</summary>
         public static Gen<StateCommitment> Commitment =>

@@ -85,7 +85,7 @@ namespace DistributedState.Tests.Security
             var hello = ci.Sent.First();
             Assert.Equal(HelloLength, hello.Length);
             Assert.Equal("DSN1", Encoding.ASCII.GetString(hello, 0, 4));
-            Assert.Equal(2, Handshake.ProtocolVersion);
+            Assert.Equal(3, Handshake.ProtocolVersion);
             Assert.Equal(Handshake.ProtocolVersion, hello[4]);
             Assert.Equal(ChallengeLength, cr.Sent.First().Length);
             // The identity statements travel encrypted: not visible on the wire.
@@ -174,7 +174,7 @@ namespace DistributedState.Tests.Security
             { "wrong magic", "handshake.malformed" },
             { "protocol version 1", "handshake.version" },
             { "version 0", "handshake.version" },
-            { "version 3", "handshake.version" },
+            { "version 4", "handshake.version" },
         };
 
         private static byte[] BadHello(string name, byte[] networkKey)
@@ -194,7 +194,7 @@ namespace DistributedState.Tests.Security
                     return good;
                 case "protocol version 1": return HelloOfVersion1(networkKey);
                 case "version 0": return Hello(ephemeral.PublicKey, 0);
-                case "version 3": return Hello(ephemeral.PublicKey, 3);
+                case "version 4": return Hello(ephemeral.PublicKey, 4);
                 default: throw new ArgumentException(name);
             }
         }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using DistributedState.Security;
+using DistributedState.Sessions;
 using DistributedState.Transport;
 
 namespace DistributedState.Tests.Security
@@ -21,7 +22,7 @@ namespace DistributedState.Tests.Security
         public const int ChallengeLength = NonceLength + 65;
 
         /// <summary><c>"DSN1" || version || nonce_i || epk_i</c>.</summary>
-        public static byte[] Hello(byte[] ephemeralPublicKey, byte version = 2, byte[]? nonce = null) =>
+        public static byte[] Hello(byte[] ephemeralPublicKey, byte version = Handshake.ProtocolVersion, byte[]? nonce = null) =>
             Encoding.ASCII.GetBytes("DSN1").Concat(new[] { version }).Concat(nonce ?? RandomNumberGenerator.GetBytes(NonceLength)).Concat(ephemeralPublicKey).ToArray();
 
         /// <summary>The 53-byte hello of protocol version 1, tagged with the network key as that version did.</summary>

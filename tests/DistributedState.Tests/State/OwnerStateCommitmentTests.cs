@@ -47,7 +47,7 @@ namespace DistributedState.Tests.State
             Assert.Equal((0L, 0L, 0), (joiner.Epoch, joiner.Version, joiner.KeyCount)); // nothing presented, digests show nothing held
 
             Assert.Equal(ApplyResult.Applied, Sync(joiner, 0, _b1, _b2, _b3));
-            Assert.Equal(new[] { ("role", "db", 102L), ("x", "2", 104L) }, joiner.Snapshot());
+            Assert.Equal(new[] { ("role", "db", 102L), ("x", "2", 104L) }, joiner.Snapshot().Triples());
             Assert.Equal(_b3.Commitment, joiner.Commitment);
         }
 
@@ -131,7 +131,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(ApplyResult.Incomplete, Sync(holder, 0, next)); // the opening is missing
             Assert.Equal(100, holder.Epoch);
             Assert.Equal(ApplyResult.Applied, Sync(holder, 0, opening, next));
-            Assert.Equal(new[] { ("role", "db", 501L), ("y", "1", 502L) }, holder.Snapshot());
+            Assert.Equal(new[] { ("role", "db", 501L), ("y", "1", 502L) }, holder.Snapshot().Triples());
         }
 
         // ---- The owner's side: what it signs is what its holders can check. ----
@@ -152,7 +152,7 @@ namespace DistributedState.Tests.State
             own.WriteLocal("c", "3", ++clock, null);
             own.WriteLocal("d", "4", ++clock, null);
             Flush(own, peer, 2); // each batch replaces or removes values the state as signed held
-            Assert.Equal(own.Snapshot(), peer.Snapshot());
+            Assert.Equal(own.Snapshot().Triples(), peer.Snapshot().Triples());
             Assert.Equal(own.Commitment, peer.Commitment);
         }
 
@@ -181,7 +181,7 @@ namespace DistributedState.Tests.State
                     signed.AddRange(Flush(own, peer, 1 + random.Next(3)));
             }
 
-            Assert.Equal(own.Snapshot(), peer.Snapshot());
+            Assert.Equal(own.Snapshot().Triples(), peer.Snapshot().Triples());
             var retained = peer.BatchesAfter(0, 0);
             Assert.Equal(ApplyResult.Applied, Sync(new OwnerState(Owner), 0, retained.ToArray()));
             var (accepted, refused) = (0, 0);
@@ -196,7 +196,7 @@ namespace DistributedState.Tests.State
                 if (Sync(replica, 0, subset) == ApplyResult.Applied)
                 {
                     accepted++;
-                    Assert.Equal(StateAt(signed, replica.Epoch, replica.Version), replica.Snapshot()); // only ever the owner's own state at that version
+                    Assert.Equal(StateAt(signed, replica.Epoch, replica.Version), replica.Snapshot().Triples()); // only ever the owner's own state at that version
                 }
                 else
                 {

@@ -46,7 +46,7 @@ namespace DistributedState.Tests.State
             var changes = Apply(state, Batch(500, 500, 502, ("status", 501, "ok"), ("run", 502, "2")));
             // status: same value, no event; run: one change old -> new; stale: one removal, after the opening's keys.
             Assert.Equal(new (string, string?, string?)[] { ("run", "1", "2"), ("stale", "x", null) }, changes);
-            Assert.Equal(new[] { ("run", "2", 502L), ("status", "ok", 501L) }, state.Snapshot());
+            Assert.Equal(new[] { ("run", "2", 502L), ("status", "ok", 501L) }, state.Snapshot().Triples());
         }
 
         [Fact]

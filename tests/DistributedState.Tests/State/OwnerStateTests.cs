@@ -66,7 +66,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(0, state.LiveBytes);
             Assert.Equal(0, state.RetainedBytes);
             Assert.False(state.HasPendingWrites);
-            Assert.Empty(state.Snapshot());
+            Assert.Empty(state.Snapshot().Triples());
             Assert.Null(state.Get("k"));
 
             Assert.Equal(BatchFit.Applicable, state.Classify(Batch(100, 100, 101, ("a", 101, "1"))));
@@ -88,7 +88,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(new[] { ("a", (string?)"1", (string?)"one"), ("c", null, "3") }, changes.Select(c => (c.Key, c.OldValue, c.NewValue)).OrderBy(c => c.Key));
             Assert.Equal(104, state.Version);
             Assert.Equal(3, state.KeyCount);
-            Assert.Equal(new[] { ("a", "one", 103L), ("b", "2", 102L), ("c", "3", 104L) }, state.Snapshot());
+            Assert.Equal(new[] { ("a", "one", 103L), ("b", "2", 102L), ("c", "3", 104L) }, state.Snapshot().Triples());
             AssertRetainedConsistent(state);
         }
 
@@ -133,7 +133,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(new[] { ("a", (string?)"1", 500L), ("c", "3", 500L) }, removals);
             Assert.Contains(changes, c => c.Key == "d" && c.OldValue is null && c.NewValue == "4");
             Assert.DoesNotContain(changes, c => c.Key == "b");
-            Assert.Equal(new[] { ("b", "2", 501L), ("d", "4", 501L) }, state.Snapshot());
+            Assert.Equal(new[] { ("b", "2", 501L), ("d", "4", 501L) }, state.Snapshot().Triples());
             Assert.Equal(2, state.KeyCount);
             Assert.Null(state.Get("a"));
             // Only the new epoch's batch is kept.
@@ -153,7 +153,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(0, state.KeyCount);
             Assert.Equal(0, state.LiveBytes);
             Assert.Null(state.Get("a"));
-            Assert.Empty(state.Snapshot());
+            Assert.Empty(state.Snapshot().Triples());
             // The tombstone's batch is what tells a peer that still holds "a" to drop it.
             var retained = state.BatchesAfter(100, 101);
             Assert.Contains(retained, b => b.Entries.Any(e => e.Key == "a" && e.Value is null));
@@ -248,7 +248,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(ApplyResult.Applied, ApplySync(state, compacted, 0, changes));
             Assert.Equal(100, state.Epoch);
             Assert.Equal(105, state.Version);
-            Assert.Equal(source.Snapshot(), state.Snapshot());
+            Assert.Equal(source.Snapshot().Triples(), state.Snapshot().Triples());
             // Every key is reported; a key carried by several batches ends at its newest value.
             Assert.Equal(new[] { "a", "b", "c" }, changes.Select(c => c.Key).Distinct().OrderBy(k => k));
             Assert.Equal("1'", changes.Last(c => c.Key == "a").NewValue);
@@ -273,7 +273,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(ApplyResult.Unfit, ApplySync(state, new[] { Batch(50, 50, 51, ("z", 51, "z")) }, 0, changes));
             Assert.Empty(changes);
             Assert.Equal(101, state.Version);
-            Assert.Equal(new[] { ("a", "1", 101L) }, state.Snapshot());
+            Assert.Equal(new[] { ("a", "1", 101L) }, state.Snapshot().Triples());
         }
 
         [Fact]
@@ -285,7 +285,7 @@ namespace DistributedState.Tests.State
             Assert.Equal(ApplyResult.Applied, ApplySync(state, new[] { Batch(100, 100, 103, ("x", 103, "old epoch, ignored")), Batch(200, 200, 202, ("b", 202, "2'")) }, 0, changes));
             Assert.Equal(200, state.Epoch);
             Assert.Equal(202, state.Version);
-            Assert.Equal(new[] { ("b", "2'", 202L) }, state.Snapshot());
+            Assert.Equal(new[] { ("b", "2'", 202L) }, state.Snapshot().Triples());
             Assert.Contains(changes, c => c.Key == "a" && c.OldValue == "1" && c.NewValue is null);
             Assert.DoesNotContain(changes, c => c.Key == "x");
             AssertRetainedConsistent(state);
@@ -299,7 +299,7 @@ namespace DistributedState.Tests.State
             var changes = new List<StateChange>();
             Assert.Equal(ApplyResult.Applied, ApplySync(state, new[] { Batch(100, 101, 102, ("b", 102, "2")), Batch(100, 103, 104, ("a", 104, "1'")) }, 101, changes));
             Assert.Equal(104, state.Version);
-            Assert.Equal(new[] { ("a", "1'", 104L), ("b", "2", 102L) }, state.Snapshot());
+            Assert.Equal(new[] { ("a", "1'", 104L), ("b", "2", 102L) }, state.Snapshot().Triples());
             AssertRetainedConsistent(state);
             AssertEveryEntryIsRetained(state, "a", "b");
         }
@@ -378,7 +378,7 @@ namespace DistributedState.Tests.State
             var peer = new OwnerState(Owner);
             Assert.Equal(BatchFit.Applicable, peer.Classify(batch)); // it starts the epoch (base == epoch)
             Apply(peer, batch);
-            Assert.Equal(state.Snapshot(), peer.Snapshot());
+            Assert.Equal(state.Snapshot().Triples(), peer.Snapshot().Triples());
             Assert.Equal(state.Commitment, peer.Commitment);
         }
 
@@ -465,7 +465,7 @@ namespace DistributedState.Tests.State
             Apply(peer, Batch(1000, 1000, 1001, ("a", 1001, "1"), ("old", 1001, "only in the old run")));
             var changes = Apply(peer, batch);
             Assert.Contains(changes, c => c.Key == "old" && c.NewValue is null);
-            Assert.Equal(state.Snapshot(), peer.Snapshot());
+            Assert.Equal(state.Snapshot().Triples(), peer.Snapshot().Triples());
         }
 
         [Fact]
@@ -495,7 +495,7 @@ namespace DistributedState.Tests.State
             AssertEveryEntryIsRetained(state, keys);
             var replica = new OwnerState(Owner);
             Assert.Equal(ApplyResult.Applied, ApplySync(replica, state.BatchesAfter(0, 0), 0, new List<StateChange>()));
-            Assert.Equal(state.Snapshot(), replica.Snapshot());
+            Assert.Equal(state.Snapshot().Triples(), replica.Snapshot().Triples());
             Assert.Equal(state.Version, replica.Version);
             // Compaction bounds what is retained: at most one batch per key plus the newest.
             Assert.True(state.BatchesAfter(0, 0).Count <= keys.Length + 1);
