@@ -11,6 +11,7 @@ using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.Sessions;
 using DistributedState.State;
+using DistributedState.Storage;
 using DistributedState.Transport;
 using DistributedState.Logging;
 
@@ -61,7 +62,18 @@ namespace DistributedState
             _networkKey = options.NetworkKey!.Bytes;
             _limits = new ProtocolLimits(options.MaxValueBytes, options.MaxMessageBytes);
             _members = new MemberTable(options.AllowedNodes);
-            _identity = LoadIdentity(options);
+            _data = OpenDataDirectory(options);
+            _identity = LoadIdentity(options, _data);
+            try
+            {
+                (_restoredBatches, _remembered) = LoadDataFiles(_data, _identity);
+            }
+            catch
+            {
+                _identity.Dispose();
+                throw;
+            }
+
             _rebind = SignRebind(options, _identity);
             _own = new OwnerState(NodeId);
             _sessions = new SessionRegistry<PeerSession>(NodeId);
@@ -86,11 +98,11 @@ namespace DistributedState
                 throw new InvalidOperationException("Internal error: the node's lock must be held here.");
         }
 
-        private static IdentityKey LoadIdentity(DsnNodeOptions options)
+        private static IdentityKey LoadIdentity(DsnNodeOptions options, DataDirectory? data)
         {
             if (!options.PersistIdentity)
                 return IdentityKey.Create();
-            var path = options.IdentityPath ?? IdentityKey.DefaultPath(options.NodeId);
+            var path = options.IdentityPath ?? data?.IdentityPath ?? IdentityKey.DefaultPath(options.NodeId);
             return IdentityKey.LoadOrCreate(path);
         }
 
