@@ -15,6 +15,9 @@ namespace DistributedState
         /// <summary>Set at start (before any loop runs): the bootstrap list and the remembered members.</summary>
         private RejoinTargets? _rejoin;
 
+        /// <summary>Endpoints being reached now (under <c>_gate</c>): one attempt at a time each, so failures are counted once.</summary>
+        private readonly HashSet<DsnEndpoint> _reaching = new HashSet<DsnEndpoint>();
+
         /// <summary>
         /// While this node has no peer, tries every bootstrap and remembered endpoint in turn, waiting twice as long after
         /// each fruitless round (up to <see cref="RejoinTargets.MaxBackoffFactor"/> retry intervals); while it has peers,
@@ -47,7 +50,15 @@ namespace DistributedState
 
                 wait = interval;
                 foreach (var endpoint in outside.Where(e => _dialBackoff.MayDial(e, now)))
+                {
+                    lock (_gate)
+                    {
+                        if (!_reaching.Add(endpoint))
+                            continue;
+                    }
+
                     _ = ReachOutAsync(endpoint, token);
+                }
             }
         }
 
@@ -64,7 +75,17 @@ namespace DistributedState
         /// <summary>Connects to an endpoint outside this node's island and exchanges digests, so both sides learn each other's members.</summary>
         private async Task ReachOutAsync(DsnEndpoint endpoint, CancellationToken token)
         {
-            var problem = await TryJoinThroughAsync(endpoint, token).ConfigureAwait(false);
+            string? problem;
+            try
+            {
+                problem = await TryJoinThroughAsync(endpoint, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_gate)
+                    _reaching.Remove(endpoint);
+            }
+
             if (problem is null)
             {
                 _dialBackoff.Succeeded(endpoint);
