@@ -38,6 +38,11 @@ namespace DistributedState.State
         // Keys written locally and not yet taken to be signed, each with the version of the live value it replaces in
         // the state as signed (null when that state has no value for it): what the next commitment takes out.
         private Dictionary<string, long?> _dirty = new Dictionary<string, long?>(StringComparer.Ordinal);
+        // Keys written locally whose value as last signed is in a batch other than the one their entry points to (their
+        // entry is pending, or was written again while its batch was signed): that batch stays retained, counted as one
+        // of its live entries, until the key's newest value is signed, so the retained batches always hold the state as
+        // signed — what the newest batch's commitment counts — for a sync answer or a saved data file.
+        private readonly Dictionary<string, RetainedBatch> _signedIn = new Dictionary<string, RetainedBatch>(StringComparer.Ordinal);
 
         public OwnerState(string owner) => Owner = owner;
 
@@ -257,6 +262,7 @@ namespace DistributedState.State
             _batches.Clear();
             _newest = null;
             _dirty.Clear();
+            _signedIn.Clear();
             KeyCount = 0;
             LiveBytes = 0;
             RetainedBytes = 0;
@@ -274,6 +280,13 @@ namespace DistributedState.State
             // Unless the key is pending already, the value it replaces is signed (or being signed): the next batch's
             // commitment takes it out.
             long? replaced = _entries.TryGetValue(key, out var current) && current.Value is not null ? current.Version : null;
+            if (current?.Batch is { } signed)
+            {
+                // The batch keeps counting the key as live (no release) until the new value is signed.
+                _signedIn[key] = signed;
+                current.Batch = null;
+            }
+
             var entry = ReplaceEntry(key, value, version, null, changes);
             if (entry is not null)
             {
@@ -330,12 +343,17 @@ namespace DistributedState.State
             var retained = Retain(batch);
             foreach (var written in batch.Entries)
             {
-                // A key written again while the batch was being signed stays pending for the next batch.
-                if (_entries.TryGetValue(written.Key, out var entry) && entry.Version == written.Version)
+                retained.Live++;
+                if (_signedIn.TryGetValue(written.Key, out var before))
                 {
-                    entry.Batch = retained;
-                    retained.Live++;
+                    _signedIn.Remove(written.Key);
+                    Release(before);
                 }
+
+                if (_entries.TryGetValue(written.Key, out var entry) && entry.Version == written.Version)
+                    entry.Batch = retained;
+                else
+                    _signedIn[written.Key] = retained; // written again while the batch was signed: pending for the next one
             }
 
             Version = Math.Max(Version, batch.Version);
