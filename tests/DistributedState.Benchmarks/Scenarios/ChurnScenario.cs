@@ -70,6 +70,9 @@ namespace DistributedState.Benchmarks.Scenarios
                     result.Add("members_max_count", samples.Max(x => x.Members)).Add("members_last_count", samples[^1].Members);
                     result.Notes.Add($"{n} stable nodes; one new member a second, each leaving {Overlap} s later; DepartedRetention {retention.TotalSeconds:0} s; samples every {sampleEvery:0} s after full collections");
                     result.Notes.Add("memory over time (s: managed MB / RSS MB / members on a stable node): " + string.Join("; ", samples.Select(x => $"{x.At:0}: {x.Managed:0.0}/{x.Rss:0}/{x.Members}")));
+                    var oldest = stable[0].GetPeers().Where(p => p.Status != DsnPeerStatus.Alive).OrderBy(p => p.LastChange).FirstOrDefault();
+                    result.Notes.Add("members on a stable node at the end by status: " + string.Join(", ", stable[0].GetPeers().GroupBy(p => p.Status).Select(g => $"{g.Key} {g.Count()}"))
+                        + (oldest is null ? "" : $"; the oldest departed changed {(DateTimeOffset.UtcNow - oldest.LastChange).TotalSeconds:0} s ago ({oldest.NodeId})"));
                     result.Notes.Add("stable nodes' tables (first→last): " + string.Join(", ", samples[^1].Tables.Where(t => t.Value > 0 || first.Tables.GetValueOrDefault(t.Key) > 0).Select(t => $"{t.Key} {first.Tables.GetValueOrDefault(t.Key)}→{t.Value}")));
                 }).ConfigureAwait(false));
             }
