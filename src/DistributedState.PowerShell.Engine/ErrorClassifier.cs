@@ -36,6 +36,8 @@ namespace DistributedState.PowerShell.Engine
                     return Classify(DsnErrors.StateFull(full, target), target, argumentErrorId);
                 case DsnValueTooLargeException valueTooLarge:
                     return Classify(DsnErrors.ValueTooLarge(valueTooLarge), target, argumentErrorId);
+                case DsnDataFileException dataFile:
+                    return new DsnErrorInfo(DataFileErrorId(dataFile.Problem), DsnErrorCategory.InvalidData, ex, dataFile.Path);
                 case DsnJoinException _:
                     return new DsnErrorInfo("DsnJoinFailed", DsnErrorCategory.ConnectionError, ex, target);
                 case TimeoutException _:
@@ -109,6 +111,13 @@ namespace DistributedState.PowerShell.Engine
                 return false;
             }
         }
+
+        private static string DataFileErrorId(DsnDataFileProblem problem) => problem switch
+        {
+            DsnDataFileProblem.OtherNode => "DsnDataFileOtherNode",
+            DsnDataFileProblem.OtherNetwork => "DsnDataFileOtherNetwork",
+            _ => "DsnDataFileCorrupt",
+        };
 
         // Key, value and NodeId problems keep their own ids whatever the command; an option is the command's own id.
         private static string ArgumentErrorId(DsnArgument argument, string fallback) => argument switch

@@ -34,6 +34,9 @@ namespace DistributedState.PowerShell.Engine
         /// <summary>The identity file (resolved path), or null for the per-user default.</summary>
         public string? IdentityPath { get; set; }
 
+        /// <summary>The data directory (resolved path), or null: <see cref="DsnNodeOptions.DataPath"/>.</summary>
+        public string? DataPath { get; set; }
+
         /// <summary>Pinned nodes given directly (see <see cref="AllowedNodeList.FromDictionary"/>).</summary>
         public IReadOnlyDictionary<string, string> AllowedNodes { get; set; } = new Dictionary<string, string>();
 
@@ -116,6 +119,7 @@ namespace DistributedState.PowerShell.Engine
                 Port = Port,
                 NetworkKey = LoadKey(),
                 IdentityPath = IdentityPath,
+                DataPath = DataPath,
                 RetryJoinInBackground = Alone,
                 AdvertiseAddress = AdvertiseAddress,
             };

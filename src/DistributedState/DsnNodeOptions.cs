@@ -45,7 +45,12 @@ namespace DistributedState
         /// <summary>How long start waits for a bootstrap node to admit this node.</summary>
         public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-        /// <summary>How often the background join is retried when <see cref="RetryJoinInBackground"/> is set.</summary>
+        /// <summary>
+        /// How often a node with nobody to talk to tries its bootstrap list and the members it remembers
+        /// (<see cref="DataPath"/>) again: after this interval, then twice as long each time up to eight times it, until it
+        /// meets someone. While connected, it re-dials every such endpoint it has no connection to at this interval
+        /// (a failing one at most once a minute), so two islands that share any member merge. Default 5 s.
+        /// </summary>
         public TimeSpan RetryJoinInterval { get; set; } = TimeSpan.FromSeconds(5);
 
         /// <summary>
@@ -56,6 +61,20 @@ namespace DistributedState
         /// may use, or that another user owns, is refused (<see cref="DsnKeyFileInsecureException"/>).
         /// </summary>
         public string? IdentityPath { get; set; }
+
+        /// <summary>
+        /// A directory where the node keeps what it needs to come back after a restart (created when missing): its
+        /// identity (<c>identity.key</c>, unless <see cref="IdentityPath"/> says otherwise), its own state
+        /// (<c>state.dsn</c>: the batches it signed, as they travel on the wire) and the members it knew
+        /// (<c>members.dsn</c>: NodeIds, endpoints and its own port). On start the node restores its keys with their
+        /// versions and continues its previous run, so peers see no change and no rollback; with <see cref="Port"/> 0 it
+        /// listens on its previous port when that is free; and when the bootstrap list is empty or does not admit it, it
+        /// dials the members it knew, then keeps trying in the background (see <see cref="RetryJoinInterval"/>). Writes
+        /// return before they reach the disk: the state file is replaced atomically, at most every 50 ms, after the
+        /// writes are signed, and once more at a graceful stop; a crash loses at most the writes of the last ~50 ms,
+        /// never the file. Null (the default): nothing but the identity is kept, and a restart begins a new run.
+        /// </summary>
+        public string? DataPath { get; set; }
 
         /// <summary>
         /// When false, the identity key lives only in memory and a restarted node is a new identity, which peers that

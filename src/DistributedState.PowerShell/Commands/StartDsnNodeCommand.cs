@@ -56,6 +56,11 @@ namespace DistributedState.PowerShell
         [ValidateNotNullOrEmpty]
         public string? IdentityPath { get; set; }
 
+        /// <summary>A directory for the node's identity, own state and member list, so a restart continues where it stopped.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DataPath { get; set; }
+
         /// <summary>Pinned nodes: NodeId → identity public key (hex); only these are admitted.</summary>
         [Parameter]
         [ValidateNotNull]
@@ -189,6 +194,7 @@ namespace DistributedState.PowerShell
                 Key = ParameterSetName == KeySet ? Key : null,
                 KeyPath = ParameterSetName == KeyPathSet ? GetUnresolvedProviderPathFromPSPath(KeyPath) : null,
                 IdentityPath = IdentityPath is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
+                DataPath = DataPath is null ? null : GetUnresolvedProviderPathFromPSPath(DataPath),
                 AllowedNodesPath = AllowedNodesPath is null ? null : GetUnresolvedProviderPathFromPSPath(AllowedNodesPath),
                 Alone = Alone,
                 Discover = Discover,

@@ -264,12 +264,6 @@ namespace DistributedState
                 _ = ProbeAsync(session.PeerId, afterDisconnect: true); // a vanished peer is worth checking at once
         }
 
-        private bool HasAnyPeerSession()
-        {
-            lock (_gate)
-                return _sessions.PeerCount > 0;
-        }
-
         /// <summary>Sends to one session per connected peer (the owner's first, eager push).</summary>
         private void Broadcast(byte[] encoded, string? exceptPeer)
         {

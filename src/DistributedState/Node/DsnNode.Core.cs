@@ -11,6 +11,7 @@ using DistributedState.Protocol;
 using DistributedState.Security;
 using DistributedState.Sessions;
 using DistributedState.State;
+using DistributedState.Storage;
 using DistributedState.Transport;
 using DistributedState.Logging;
 
@@ -61,10 +62,21 @@ namespace DistributedState
             _networkKey = options.NetworkKey!.Bytes;
             _limits = new ProtocolLimits(options.MaxValueBytes, options.MaxMessageBytes);
             _members = new MemberTable(options.AllowedNodes);
-            _identity = LoadIdentity(options);
+            _data = OpenDataDirectory(options);
+            _identity = LoadIdentity(options, _data);
+            try
+            {
+                (_restoredBatches, _remembered) = LoadDataFiles(_data, _identity);
+            }
+            catch
+            {
+                _identity.Dispose();
+                throw;
+            }
+
             _rebind = SignRebind(options, _identity);
             _leases = new LeaseTimetable(() => MonotonicMs, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)options.ClockSkewTolerance.TotalMilliseconds);
-            _own = new OwnerState(NodeId, _leases);
+            _own = new OwnerState(NodeId, _leases, isLocal: true);
             _sessions = new SessionRegistry<PeerSession>(NodeId);
             _sendBudget = new SendBudget(options.MaxSendQueueBytes, PeerSession.MaxQueuedBytes);
             _batchSignatures = new SignatureCache(BatchSignatureCacheSize, _counters, "batches.signatures");
@@ -87,11 +99,11 @@ namespace DistributedState
                 throw new InvalidOperationException("Internal error: the node's lock must be held here.");
         }
 
-        private static IdentityKey LoadIdentity(DsnNodeOptions options)
+        private static IdentityKey LoadIdentity(DsnNodeOptions options, DataDirectory? data)
         {
             if (!options.PersistIdentity)
                 return IdentityKey.Create();
-            var path = options.IdentityPath ?? IdentityFileLocation.Default(options.NodeId);
+            var path = options.IdentityPath ?? data?.IdentityPath ?? IdentityFileLocation.Default(options.NodeId);
             return IdentityKey.LoadOrCreate(path);
         }
 

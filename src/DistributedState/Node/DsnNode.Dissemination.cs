@@ -98,6 +98,7 @@ namespace DistributedState
             }
 
             _counters.Add("batches.signed", batches.Count);
+            NoteOwnStateSigned();
             _changed.Pulse();
             return writes;
         }
@@ -331,7 +332,11 @@ namespace DistributedState
             lock (_gate)
             {
                 NotePreviousRun(batch.Epoch);
-                if (batch.Epoch == _own.Epoch || batch.Version < _own.Epoch)
+                // Of this run but beyond what it holds: this run was restored from a data file saved before its last
+                // batches (a crash within the save spacing). Peers hold writes the node no longer knows: a new epoch
+                // above them makes them drop those and take the state the node has, rather than refusing it as incomplete.
+                var beyondRestored = batch.Epoch == _own.Epoch && batch.Version > _own.Version;
+                if ((batch.Epoch == _own.Epoch && !beyondRestored) || batch.Version < _own.Epoch)
                     return true;
                 if (!_members.TryGet(NodeId, out var self) || !batch.IsSignedBy(self.Verifier, _batchSignatures))
                 {
@@ -342,7 +347,9 @@ namespace DistributedState
                 _clock.Observe(batch.Version);
                 _own.BeginEpoch(_clock.Next(), _clock.Next);
                 _counters.Add("state.rebased");
-                _logger.LogInformation("Node {Node} found versions of an earlier run at or above its own; it starts a new epoch above them.", NodeId);
+                _logger.LogInformation(beyondRestored
+                    ? "Node {Node} restored its state from a file that misses its last writes (peers hold versions above it); it starts a new epoch above them."
+                    : "Node {Node} found versions of an earlier run at or above its own; it starts a new epoch above them.", NodeId);
             }
 
             _flushSignal.Release();

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using DistributedState.Sessions;
+using DistributedState.Membership;
 using DistributedState.Protocol;
 using DistributedState.Transport;
 using DistributedState.Logging;
@@ -22,15 +23,7 @@ namespace DistributedState
 
         private async Task RunStartAsync(CancellationToken cancellationToken)
         {
-            try
-            {
-                _listener = await _transport.ListenAsync(_options.BindAddress, _options.Port, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SocketException error)
-            {
-                // Transports report bind problems as the socket would; callers get the address, port and reason typed.
-                throw new DsnBindException(_options.BindAddress, _options.Port, error);
-            }
+            _listener = await ListenAsync(cancellationToken).ConfigureAwait(false);
 
             _advertised = new DsnEndpoint(AdvertisedHost(), _listener.LocalEndPoint.Port);
             _incarnation = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -38,13 +31,20 @@ namespace DistributedState
             {
                 _selfAlive = SignSelfAlive();
                 _members.AddSelf(_selfAlive, _rebind, DateTimeOffset.UtcNow);
-                HoldRunOpening();
-                _own.BeginEpoch(_clock.Next(), _clock.Next);
+                if (!RestoreOwnState())
+                {
+                    HoldRunOpening();
+                    _own.BeginEpoch(_clock.Next(), _clock.Next);
+                }
+
+                _rejoin = new RejoinTargets(_options.BootstrapNodes, _remembered?.Members ?? Array.Empty<KeyValuePair<string, DsnEndpoint>>(), IsSelf);
             }
 
             _loops.Add(RunLoop("accept", AcceptLoopAsync));
             _loops.Add(RunLoop("flush", FlushLoopAsync));
             _loops.Add(RunLoop("maintenance", MaintenanceLoopAsync));
+            if (_data is not null)
+                _loops.Add(RunLoop("save", SaveLoopAsync));
             _flushSignal.Release();
             StartDiscovery();
             Interlocked.CompareExchange(ref _lifecycle, Running, Starting); // not if it stopped itself meanwhile (identity in use)
@@ -52,23 +52,59 @@ namespace DistributedState
                 ProcessExitLeave.Register(this, () => ShutdownAsync(graceful: true));
             _logger.LogInformation("Node {Node} listening on {EndPoint}, advertised as {Advertised}.", NodeId, _listener.LocalEndPoint, _advertised);
 
-            var bootstrap = _options.BootstrapNodes.Where(e => !IsSelf(e)).ToList();
-            if (bootstrap.Count == 0)
+            List<DsnEndpoint> candidates;
+            lock (_gate)
+                candidates = _rejoin!.All.ToList();
+            if (candidates.Count == 0)
             {
                 OpenRunUnlessObserved(joined: true); // a new network: nobody holds a previous run of this node
                 return;
             }
 
-            var attempts = await JoinAnyAsync(bootstrap, cancellationToken).ConfigureAwait(false);
+            // The bootstrap list first, then the members remembered from the last run (a full outage: no bootstrap needed).
+            var attempts = await JoinAnyAsync(candidates, cancellationToken).ConfigureAwait(false);
             ThrowIfIdentityInUse();
             OpenRunUnlessObserved(joined: attempts is null);
+            _loops.Add(RunLoop("rejoin", RejoinLoopAsync));
             if (attempts is null)
                 return;
-            if (!_options.RetryJoinInBackground)
+            var hasBootstrap = _options.BootstrapNodes.Any(e => !IsSelf(e));
+            if (hasBootstrap && !_options.RetryJoinInBackground)
                 throw new DsnJoinException(attempts);
 
-            _logger.LogWarning("Node {Node} started alone; it keeps retrying the bootstrap list: {Attempts}", NodeId, string.Join("; ", attempts));
-            _loops.Add(RunLoop("retry-join", token => RetryJoinLoopAsync(bootstrap, token)));
+            _logger.LogWarning("Node {Node} started alone; it keeps trying its bootstrap list and remembered members: {Attempts}", NodeId, string.Join("; ", attempts));
+        }
+
+        /// <summary>
+        /// Listens on the configured port; with a data directory and port 0, on the previous run's port if it is free
+        /// (peers remember it), else on any free port: peers learn the new one from this node's signed alive record
+        /// when it reaches them.
+        /// </summary>
+        private async Task<IDsnListener> ListenAsync(CancellationToken cancellationToken)
+        {
+            var port = PreferredPort;
+            try
+            {
+                return await _transport.ListenAsync(_options.BindAddress, port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException taken) when (port != _options.Port)
+            {
+                _logger.LogWarning("Node {Node} could not listen on its previous port {Port} ({Reason}); it listens on a free port and tells its peers when it reaches them.", NodeId, port, taken.Message);
+            }
+            catch (SocketException error)
+            {
+                // Transports report bind problems as the socket would; callers get the address, port and reason typed.
+                throw new DsnBindException(_options.BindAddress, _options.Port, error);
+            }
+
+            try
+            {
+                return await _transport.ListenAsync(_options.BindAddress, _options.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException error)
+            {
+                throw new DsnBindException(_options.BindAddress, _options.Port, error);
+            }
         }
 
         /// <summary>
@@ -132,6 +168,8 @@ namespace DistributedState
                 return error.Message;
             }
 
+            lock (_gate)
+                _rejoin?.NoteReached(endpoint, session.PeerId);
             try
             {
                 await ExchangeDigestAsync(session, timeout.Token).ConfigureAwait(false);
@@ -144,18 +182,6 @@ namespace DistributedState
             catch (Exception error)
             {
                 return error.Message;
-            }
-        }
-
-        private async Task RetryJoinLoopAsync(IReadOnlyList<DsnEndpoint> bootstrap, CancellationToken token)
-        {
-            while (!token.IsCancellationRequested)
-            {
-                await Task.Delay(_options.RetryJoinInterval, token).ConfigureAwait(false);
-                if (HasAnyPeerSession())
-                    return; // somebody found us, or an earlier retry worked
-                if (await JoinAnyAsync(bootstrap, token).ConfigureAwait(false) is null)
-                    return;
             }
         }
 
@@ -226,6 +252,7 @@ namespace DistributedState
                 lock (_gate)
                     ReleaseRunOpening();
                 FlushPendingWrites();
+                SaveAll();
                 await AnnounceLeaveAsync(sessions).ConfigureAwait(false);
             }
 

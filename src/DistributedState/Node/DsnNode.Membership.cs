@@ -39,10 +39,13 @@ namespace DistributedState
                     continue;
                 }
 
-                if (_reaped.IsStale(record.NodeId, record.Incarnation) || RefusedByMemberCap(record))
+                // A reaped member's old statements stay ignored, unless the member itself just authenticated with it in a
+                // handshake: that proves it lives now (an island that forgot this one during a long partition reaching out).
+                var firsthand = overSession && NameRules.SameNodeId(record.NodeId, fromPeer);
+                if ((_reaped.IsStale(record.NodeId, record.Incarnation) && !firsthand) || RefusedByMemberCap(record))
                     continue;
                 var rebind = message.Rebinds.FirstOrDefault(r => NameRules.SameNodeId(r.NodeId, record.NodeId));
-                var update = _members.ApplyAlive(record, rebind, overSession && NameRules.SameNodeId(record.NodeId, fromPeer), now, monotonic);
+                var update = _members.ApplyAlive(record, rebind, firsthand, now, monotonic);
                 switch (update.Kind)
                 {
                     case MemberUpdateKind.Rejected:

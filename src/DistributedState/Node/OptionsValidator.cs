@@ -28,6 +28,14 @@ namespace DistributedState
                     throw new DsnArgumentException(DsnArgument.Option, "The bootstrap list contains a null endpoint.", nameof(DsnNodeOptions.BootstrapNodes));
             }
 
+            if (copy.DataPath is not null)
+            {
+                if (string.IsNullOrWhiteSpace(copy.DataPath) || copy.DataPath.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
+                    throw new DsnArgumentException(DsnArgument.Option, $"The data path must be a directory path; it was '{copy.DataPath}'.", nameof(DsnNodeOptions.DataPath));
+                if (!copy.PersistIdentity)
+                    throw new DsnArgumentException(DsnArgument.Option, "A data path keeps the node's state signed by its identity, so the identity must be kept too: leave PersistIdentity on with DataPath.", nameof(DsnNodeOptions.DataPath));
+            }
+
             foreach (var pinned in copy.AllowedNodes)
             {
                 Require(NameRules.NodeIdProblem(pinned.Key), nameof(DsnNodeOptions.AllowedNodes), DsnArgument.Option);

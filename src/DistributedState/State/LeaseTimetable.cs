@@ -46,6 +46,14 @@ namespace DistributedState.State
         /// <summary>The monotonic expiry of a value this node writes now with a lease of <paramref name="leaseMs"/>.</summary>
         public long ExpiryOfOwnWrite(uint leaseMs) => Now + leaseMs;
 
+        /// <summary>
+        /// The monotonic expiry of this node's own leased value written at <paramref name="version"/> by an earlier run
+        /// (restored from its data directory): the same clock wrote it, so no skew is tolerated and the time the node
+        /// was down counts against the lease.
+        /// </summary>
+        public long ExpiryOfRestoredOwnWrite(long version, uint leaseMs) =>
+            Now + LeaseRule.RemainingAtReceipt(leaseMs, HybridClock.ToUnixMs(version), _unixMs(), toleranceMs: 0);
+
         /// <summary>The monotonic expiry of a leased value of another owner, written at <paramref name="version"/>, applied now.</summary>
         public long ExpiryOnReceipt(long version, uint leaseMs) =>
             Now + LeaseRule.RemainingAtReceipt(leaseMs, HybridClock.ToUnixMs(version), _unixMs(), ToleranceMs);

@@ -43,15 +43,24 @@ namespace DistributedState.State
         // Keys written locally and not yet taken to be signed, each with the version of the live value it replaces in
         // the state as signed (null when that state has no value for it): what the next commitment takes out.
         private Dictionary<string, long?> _dirty = new Dictionary<string, long?>(StringComparer.Ordinal);
+        // Keys written locally whose value as last signed is in a batch other than the one their entry points to (their
+        // entry is pending, or was written again while its batch was signed): that batch stays retained, counted as one
+        // of its live entries, until the key's newest value is signed, so the retained batches always hold the state as
+        // signed — what the newest batch's commitment counts — for a sync answer or a saved data file.
+        private readonly Dictionary<string, RetainedBatch> _signedIn = new Dictionary<string, RetainedBatch>(StringComparer.Ordinal);
 
         private readonly LeaseTimetable _leases;
+        private readonly bool _isLocal;
 
         /// <param name="owner">The owner's NodeId.</param>
         /// <param name="leases">The node's lease timetable; default: one of its own on the machine's clocks (for tests).</param>
-        public OwnerState(string owner, LeaseTimetable? leases = null)
+        /// <param name="isLocal">This node's own state: signed batches it applies are its own earlier writes (restored),
+        /// whose leases run on its own clock.</param>
+        public OwnerState(string owner, LeaseTimetable? leases = null, bool isLocal = false)
         {
             Owner = owner;
             _leases = leases ?? LeaseTimetable.OnSystemClocks(0);
+            _isLocal = isLocal;
         }
 
         public string Owner { get; }
@@ -296,6 +305,7 @@ namespace DistributedState.State
             _batches.Clear();
             _newest = null;
             _dirty.Clear();
+            _signedIn.Clear();
             KeyCount = 0;
             LiveBytes = 0;
             RetainedBytes = 0;
@@ -322,6 +332,13 @@ namespace DistributedState.State
             // Unless the key is pending already, the value it replaces is signed (or being signed): the next batch's
             // commitment takes it out.
             long? replaced = _entries.TryGetValue(key, out var current) && current.Value is not null ? current.Version : null;
+            if (current?.Batch is { } signed)
+            {
+                // The batch keeps counting the key as live (no release) until the new value is signed.
+                _signedIn[key] = signed;
+                current.Batch = null;
+            }
+
             var entry = ReplaceEntry(key, new BatchEntry(key, version, value, leaseMs, lapsed), null, changes);
             if (entry is not null)
             {
@@ -378,12 +395,17 @@ namespace DistributedState.State
             var retained = Retain(batch);
             foreach (var written in batch.Entries)
             {
-                // A key written again while the batch was being signed stays pending for the next batch.
-                if (_entries.TryGetValue(written.Key, out var entry) && entry.Version == written.Version)
+                retained.Live++;
+                if (_signedIn.TryGetValue(written.Key, out var before))
                 {
-                    entry.Batch = retained;
-                    retained.Live++;
+                    _signedIn.Remove(written.Key);
+                    Release(before);
                 }
+
+                if (_entries.TryGetValue(written.Key, out var entry) && entry.Version == written.Version)
+                    entry.Batch = retained;
+                else
+                    _signedIn[written.Key] = retained; // written again while the batch was signed: pending for the next one
             }
 
             Version = Math.Max(Version, batch.Version);
@@ -470,7 +492,9 @@ namespace DistributedState.State
 
             var expiresAt = long.MaxValue;
             if (written.LeaseMs != 0)
-                expiresAt = batch is null ? _leases.ExpiryOfOwnWrite(written.LeaseMs) : _leases.ExpiryOnReceipt(written.Version, written.LeaseMs);
+                expiresAt = batch is null ? _leases.ExpiryOfOwnWrite(written.LeaseMs)
+                    : _isLocal ? _leases.ExpiryOfRestoredOwnWrite(written.Version, written.LeaseMs)
+                    : _leases.ExpiryOnReceipt(written.Version, written.LeaseMs);
             // A value whose lease passed before it arrived (a late sync) is held as signed but never shown.
             var expired = expiresAt <= _leases.Now;
             var entry = new Entry(value, written.Version, batch, written.LeaseMs, expiresAt, written.Lapsed) { Expired = expired };

@@ -21,6 +21,15 @@ namespace DistributedState.PowerShell.Tests.Engine
 
         private NodeStartRequest Request() => new NodeStartRequest { NodeId = "web01", Key = DsnNetworkKey.Generate().ToString() };
 
+        [Fact]
+        public void A_data_path_reaches_the_options_and_is_absent_by_default()
+        {
+            Assert.Null(Request().ToOptions().DataPath);
+            var request = Request();
+            request.DataPath = "/var/lib/dsn/web01";
+            Assert.Equal("/var/lib/dsn/web01", request.ToOptions().DataPath);
+        }
+
         private string WriteFile(string name, params string[] lines)
         {
             var path = Path.Combine(_folder, name);
@@ -215,6 +224,9 @@ namespace DistributedState.PowerShell.Tests.Engine
                 new FileNotFoundException("Could not load file or assembly.", "Microsoft.Extensions.Logging.Abstractions, Version=8.0.0.0, Culture=neutral, PublicKeyToken=adb9793829ddae60"),
                 "DsnAssemblyLoadFailed", DsnErrorCategory.ResourceUnavailable, "Microsoft.Extensions.Logging.Abstractions, Version=8.0.0.0, Culture=neutral, PublicKeyToken=adb9793829ddae60"
             },
+            { new DsnDataFileException("/var/dsn/state.dsn", DsnDataFileProblem.Corrupt, "damaged"), "DsnDataFileCorrupt", DsnErrorCategory.InvalidData, "/var/dsn/state.dsn" },
+            { new DsnDataFileException("/var/dsn/state.dsn", DsnDataFileProblem.OtherNode, "web02's"), "DsnDataFileOtherNode", DsnErrorCategory.InvalidData, "/var/dsn/state.dsn" },
+            { new DsnDataFileException("/var/dsn/members.dsn", DsnDataFileProblem.OtherNetwork, "another key"), "DsnDataFileOtherNetwork", DsnErrorCategory.InvalidData, "/var/dsn/members.dsn" },
             { new FileNotFoundException("Could not find file.", "/etc/dsn/net.key"), "DsnFileNotFound", DsnErrorCategory.ObjectNotFound, "target" },
             { new FileNotFoundException("Could not find file.", @"C:\ProgramData\DistributedState\net.key"), "DsnFileNotFound", DsnErrorCategory.ObjectNotFound, "target" },
         };

@@ -23,7 +23,7 @@ namespace DistributedState.Tests.Architecture
             new[] { "DistributedState.Protocol" },
             new[] { "DistributedState.Transport", "DistributedState.Transport.FaultInjection" },
             new[] { "DistributedState.Sessions" },
-            new[] { "DistributedState.State", "DistributedState.Membership", "DistributedState.Dissemination", "DistributedState.Events", "DistributedState.Discovery" },
+            new[] { "DistributedState.State", "DistributedState.Membership", "DistributedState.Dissemination", "DistributedState.Events", "DistributedState.Discovery", "DistributedState.Storage" },
         };
 
         private static readonly Assembly Runtime = typeof(DsnNode).Assembly;

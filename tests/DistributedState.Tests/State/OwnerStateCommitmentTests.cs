@@ -208,6 +208,41 @@ namespace DistributedState.Tests.State
             Assert.True(accepted > 0 && refused > 0, $"accepted {accepted}, refused {refused}: the trials must see both");
         }
 
+        [Fact]
+        public void The_owners_own_retained_batches_always_hold_its_state_as_signed_also_while_writes_wait()
+        {
+            // What a saved data file and a sync answer from the owner hold: they must add up to the newest commitment
+            // whatever was written since (pending writes, and writes made while a batch was being signed).
+            var random = new Random(77);
+            long clock = 1000;
+            var own = new OwnerState(Owner);
+            own.BeginEpoch(1000, () => ++clock);
+            var peer = new OwnerState(Owner);
+            var signed = new List<SignedBatch>();
+            var keys = Enumerable.Range(0, 6).Select(i => "k" + i).ToArray();
+            for (var round = 0; round < 300; round++)
+            {
+                for (var i = random.Next(0, 4); i > 0; i--)
+                    own.WriteLocal(keys[random.Next(keys.Length)], random.Next(5) == 0 ? null : "v" + round, ++clock, null);
+                if (own.HasPendingWrites && random.Next(2) == 0)
+                {
+                    signed.AddRange(Flush(own, peer, 1 + random.Next(2), whileSigning: () =>
+                    {
+                        for (var i = random.Next(0, 3); i > 0; i--)
+                            own.WriteLocal(keys[random.Next(keys.Length)], "during " + round, ++clock, null);
+                    }));
+                }
+
+                var retained = own.BatchesAfter(0, 0);
+                if (retained.Count == 0)
+                    continue;
+                var replica = new OwnerState(Owner);
+                Assert.Equal(ApplyResult.Applied, Sync(replica, 0, retained.ToArray()));
+                Assert.Equal(StateAt(signed, own.Epoch, replica.Version), replica.Snapshot().Triples());
+                Assert.Equal(own.Commitment, replica.Commitment);
+            }
+        }
+
         /// <summary>The owner's live state at a version: every batch it signed in the epoch up to there, newest value per key.</summary>
         private static List<(string, string, long)> StateAt(List<SignedBatch> signed, long epoch, long version)
         {
@@ -222,9 +257,10 @@ namespace DistributedState.Tests.State
         }
 
         /// <summary>Signs the pending writes as the node does, in up to <paramref name="parts"/> batches, and pushes each to <paramref name="peer"/>.</summary>
-        private List<SignedBatch> Flush(OwnerState own, OwnerState peer, int parts)
+        private List<SignedBatch> Flush(OwnerState own, OwnerState peer, int parts, Action? whileSigning = null)
         {
             var taken = own.TakePendingWrites();
+            whileSigning?.Invoke();
             var size = Math.Max(1, (taken.Entries.Count + parts - 1) / parts);
             var chunks = taken.Entries.Count == 0
                 ? new List<List<BatchEntry>> { new List<BatchEntry>() }
