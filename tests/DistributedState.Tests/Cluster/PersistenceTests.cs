@@ -96,6 +96,8 @@ namespace DistributedState.Tests.Cluster
 
             restarted.SetData("load", "0.7");
             await Eventually.HoldsAsync(() => monitor.GetData("publisher", "load") == "0.7", "the next write continues the chain");
+            // Events are raised on the dispatcher thread, after the value is readable: wait for the one expected.
+            await Eventually.HoldsAsync(() => !seen.IsEmpty, "the monitor raised StateChanged for the write");
             Assert.Equal(new[] { ("load", (string?)"0.5", (string?)"0.7") }, seen.ToArray());
             Assert.Equal(Entries(restarted, "publisher"), Entries(monitor, "publisher"));
             Assert.Equal(0, monitor.GetStatistics()["batches.rejected.incomplete"]);
