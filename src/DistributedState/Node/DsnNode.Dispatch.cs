@@ -68,6 +68,9 @@ namespace DistributedState
                 case QueryResponseMessage response:
                     HandleQueryResponse(session, response);
                     break;
+                case KeyringCommandMessage command:
+                    HandleKeyringCommand(session, command);
+                    break;
             }
         }
     }

@@ -47,6 +47,13 @@ namespace DistributedState
             return true;
         }
 
+        /// <summary>The members asked that have not answered (yet).</summary>
+        public IReadOnlyList<string> Unanswered()
+        {
+            lock (_responses)
+                return _expected.Where(id => !_answered.Contains(id)).ToList();
+        }
+
         public IReadOnlyList<DsnQueryResponse> Responses()
         {
             lock (_responses)
