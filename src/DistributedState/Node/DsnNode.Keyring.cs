@@ -91,11 +91,23 @@ namespace DistributedState
                 throw new DsnArgumentException(DsnArgument.Option, $"A keyring operation's timeout is from 10 ms to 5 minutes; {wait} was given.", nameof(timeout));
             EnsureRunning();
             var deadline = (DateTimeOffset.UtcNow + wait).ToUnixTimeMilliseconds();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            // This node removes a key from its own ring last, once the others have answered: a member that still dials
+            // with that key (its primary, so it refuses the removal) must be able to reach this node to say so.
+            var removesHereLast = operation == DsnKeyringOperation.Remove;
             Action<DsnQueryResponse>? forward = onResult is null ? null : response => onResult(ToKeyringResult(operation, response));
             var collector = await AskFleetAsync(Array.Empty<string>(), wait, "keyring.asked", forward, cancellationToken,
                 id => KeyringCommandMessage.Create(_identity, InitialRelayBudget(), id, NodeId, deadline, operation, keyId, key),
-                (command, answers) => answers.TryAdd(NodeId, _keyring.Apply(command.Operation, command.KeyId, command.Key).Encode())).ConfigureAwait(false);
+                removesHereLast ? null : (command, answers) => answers.TryAdd(NodeId, _keyring.Apply(command.Operation, command.KeyId, command.Key).Encode()))
+                .ConfigureAwait(false);
             var results = collector.Responses().Select(r => ToKeyringResult(operation, r)).ToList();
+            if (removesHereLast)
+            {
+                var own = new DsnQueryResponse(NodeId, _keyring.Apply(operation, keyId, key).Encode(), clock.Elapsed);
+                results.Add(ToKeyringResult(operation, own));
+                onResult?.Invoke(results[results.Count - 1]);
+            }
+
             foreach (var silent in collector.Unanswered())
             {
                 results.Add(new DsnKeyringResult(silent, operation, DsnKeyringStatus.NoAnswer,

@@ -79,10 +79,11 @@ namespace DistributedState
         /// <summary>
         /// Hands a signed fleet message (a query, a keyring command) to the members, lets this node answer it too when
         /// it is one of the <paramref name="targets"/> (empty: every member), and collects the answers until every
-        /// member asked has answered or the timeout passes.
+        /// member asked has answered or the timeout passes. Without <paramref name="answerHere"/> this node does not
+        /// answer and is not waited for.
         /// </summary>
         private async Task<QueryCollector> AskFleetAsync<TMessage>(IReadOnlyList<string> targets, TimeSpan timeout, string counter,
-            Action<DsnQueryResponse>? onResponse, CancellationToken cancellationToken, Func<ulong, TMessage> create, Action<TMessage, QueryCollector> answerHere)
+            Action<DsnQueryResponse>? onResponse, CancellationToken cancellationToken, Func<ulong, TMessage> create, Action<TMessage, QueryCollector>? answerHere)
             where TMessage : Message
         {
             var clock = Stopwatch.StartNew();
@@ -91,7 +92,8 @@ namespace DistributedState
             QueryCollector collector;
             lock (_gate)
             {
-                var expected = targets.Count > 0 ? targets : _members.All.Where(m => !m.IsDeparted).Select(m => m.NodeId).ToList();
+                var expected = (targets.Count > 0 ? targets : _members.All.Where(m => !m.IsDeparted).Select(m => m.NodeId))
+                    .Where(id => answerHere is not null || !NameRules.SameNodeId(id, NodeId)).ToList();
                 do
                     id = UnguessableIds.NextUInt64();
                 while (id == 0 || _queries.ContainsKey(id));
@@ -105,7 +107,7 @@ namespace DistributedState
             _counters.Add(counter);
             try
             {
-                if (targets.Count == 0 || targets.Any(t => NameRules.SameNodeId(t, NodeId)))
+                if (answerHere is not null && (targets.Count == 0 || targets.Any(t => NameRules.SameNodeId(t, NodeId))))
                     answerHere(message, collector);
                 using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
                 expiry.CancelAfter(timeout);
