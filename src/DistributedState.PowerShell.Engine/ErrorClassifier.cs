@@ -36,6 +36,8 @@ namespace DistributedState.PowerShell.Engine
                     return Classify(DsnErrors.StateFull(full, target), target, argumentErrorId);
                 case DsnValueTooLargeException valueTooLarge:
                     return Classify(DsnErrors.ValueTooLarge(valueTooLarge), target, argumentErrorId);
+                case DsnKeyringException keyring:
+                    return KeyringError(keyring);
                 case DsnJoinException _:
                     return new DsnErrorInfo("DsnJoinFailed", DsnErrorCategory.ConnectionError, ex, target);
                 case TimeoutException _:
@@ -106,6 +108,13 @@ namespace DistributedState.PowerShell.Engine
                 return false;
             }
         }
+
+        private static DsnErrorInfo KeyringError(DsnKeyringException ex) => ex.Problem switch
+        {
+            DsnKeyringProblem.UnknownKey => new DsnErrorInfo("DsnNetworkKeyNotFound", DsnErrorCategory.ObjectNotFound, ex, ex.KeyId),
+            DsnKeyringProblem.PrimaryKey => new DsnErrorInfo("DsnNetworkKeyIsPrimary", DsnErrorCategory.InvalidOperation, ex, ex.KeyId),
+            _ => new DsnErrorInfo("DsnKeyringFull", DsnErrorCategory.LimitsExceeded, ex, ex.KeyId),
+        };
 
         // Key, value and NodeId problems keep their own ids whatever the command; an option is the command's own id.
         private static string ArgumentErrorId(DsnArgument argument, string fallback) => argument switch
