@@ -153,6 +153,8 @@ namespace DistributedState.Tests.Cluster
             Assert.Equal(new[] { newKey.Id, oldKey.Id }, DsnNetworkKeyring.Load(paths["k3"]).Keys.Select(k => k.Id)); // written back
 
             await nodes[2].StopAsync();
+            await Eventually.HoldsAsync(() => nodes.Take(2).All(n => n.GetPeers().Any(p => p.NodeId == "k3" && p.Status == DsnPeerStatus.Left)),
+                "k1 and k2 saw k3 leave, so they do not wait for its answer");
             AllChanged(await nodes[0].RemoveNetworkKeyAsync(oldKey.Id, CommandTimeout), new[] { "k1", "k2" }, DsnKeyringOperation.Remove);
 
             // k3 missed the removal; restarted from its file it dials with the new primary, and the others admit it.
