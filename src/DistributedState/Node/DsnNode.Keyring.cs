@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using DistributedState.Internal;
 using DistributedState.Protocol;
 using DistributedState.Sessions;
 

@@ -1,11 +1,12 @@
 using System.IO;
 using DistributedState.Protocol;
+using DistributedState.Security;
 using Xunit;
 
 namespace DistributedState.Tests.Protocol
 {
-    /// <summary>The answer to a keyring command, carried as a query response's payload.</summary>
-    public sealed class KeyringReportTests
+    /// <summary>Keyring commands (message 50) and their answers, carried as query responses' payloads.</summary>
+    public sealed class KeyringMessagesTests
     {
         [Fact]
         public void A_report_round_trips_with_its_status_message_and_key_ids_in_order()
@@ -43,6 +44,23 @@ namespace DistributedState.Tests.Protocol
             Assert.Contains("does not match", Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes, 0, bytes.Length, limits)).Message);
             var use = MessageCodec.Encode(new KeyringCommandMessage(1, 7, "n1", 0, DsnKeyringOperation.Use, key.Id, key, new byte[64]));
             Assert.Contains("only an install", Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(use, 0, use.Length, limits)).Message);
+        }
+    
+        [Fact]
+        public void A_keyring_command_changed_in_transit_or_signed_by_another_key_fails_verification()
+        {
+            using var asker = IdentityKey.Create();
+            using var other = IdentityKey.Create();
+            var key = DsnNetworkKey.Generate();
+            var command = KeyringCommandMessage.Create(asker, 2, 42, "k1", 1_800_000_000_000, DsnKeyringOperation.Use, key.Id, null);
+            using var verifier = SignatureVerifier.For(asker.PublicKey);
+            Assert.True(command.IsSignedBy(verifier));
+            Assert.True(command.WithRelayBudget(0).IsSignedBy(verifier)); // relays may lower the budget, nothing else
+            var changed = new KeyringCommandMessage(2, 42, "k1", 1_800_000_000_000, DsnKeyringOperation.Remove, key.Id, null, command.Signature);
+            Assert.False(changed.IsSignedBy(verifier));
+            var otherKey = new KeyringCommandMessage(2, 42, "k1", 1_800_000_000_000, DsnKeyringOperation.Use, DsnNetworkKey.Generate().Id, null, command.Signature);
+            Assert.False(otherKey.IsSignedBy(verifier));
+            Assert.False(KeyringCommandMessage.Create(other, 2, 42, "k1", 1_800_000_000_000, DsnKeyringOperation.Use, key.Id, null).IsSignedBy(verifier));
         }
     }
 }
