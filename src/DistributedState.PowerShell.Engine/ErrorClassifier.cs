@@ -38,6 +38,8 @@ namespace DistributedState.PowerShell.Engine
                     return Classify(DsnErrors.ValueTooLarge(valueTooLarge), target, argumentErrorId);
                 case DsnDataFileException dataFile:
                     return new DsnErrorInfo(DataFileErrorId(dataFile.Problem), DsnErrorCategory.InvalidData, ex, dataFile.Path);
+                case DsnKeyringException keyring:
+                    return KeyringError(keyring);
                 case DsnJoinException _:
                     return new DsnErrorInfo("DsnJoinFailed", DsnErrorCategory.ConnectionError, ex, target);
                 case TimeoutException _:
@@ -117,6 +119,13 @@ namespace DistributedState.PowerShell.Engine
             DsnDataFileProblem.OtherNode => "DsnDataFileOtherNode",
             DsnDataFileProblem.OtherNetwork => "DsnDataFileOtherNetwork",
             _ => "DsnDataFileCorrupt",
+        };
+
+        private static DsnErrorInfo KeyringError(DsnKeyringException ex) => ex.Problem switch
+        {
+            DsnKeyringProblem.UnknownKey => new DsnErrorInfo("DsnNetworkKeyNotFound", DsnErrorCategory.ObjectNotFound, ex, ex.KeyId),
+            DsnKeyringProblem.PrimaryKey => new DsnErrorInfo("DsnNetworkKeyIsPrimary", DsnErrorCategory.InvalidOperation, ex, ex.KeyId),
+            _ => new DsnErrorInfo("DsnKeyringFull", DsnErrorCategory.LimitsExceeded, ex, ex.KeyId),
         };
 
         // Key, value and NodeId problems keep their own ids whatever the command; an option is the command's own id.

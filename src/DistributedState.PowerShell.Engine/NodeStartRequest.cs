@@ -117,7 +117,9 @@ namespace DistributedState.PowerShell.Engine
             {
                 NodeId = NodeId,
                 Port = Port,
-                NetworkKey = LoadKey(),
+                NetworkKeyring = LoadKeyring(),
+                // A node started from a key file keeps its keyring there: a key rotation rewrites it.
+                NetworkKeyPath = Key is null ? KeyPath : null,
                 IdentityPath = IdentityPath,
                 DataPath = DataPath,
                 RetryJoinInBackground = Alone,
@@ -161,7 +163,7 @@ namespace DistributedState.PowerShell.Engine
             options.SendTimeout = SendTimeout ?? options.SendTimeout;
         }
 
-        private DsnNetworkKey LoadKey()
+        private DsnNetworkKeyring LoadKeyring()
         {
             if (Key is null && KeyPath is null)
                 throw new DsnCommandException("DsnNetworkKeyMissing", DsnErrorCategory.InvalidArgument,
@@ -170,7 +172,7 @@ namespace DistributedState.PowerShell.Engine
                 FileArgument.EnsureNotDirectory(KeyPath!, "-KeyPath", "a key file made by New-DsnKey -Path");
             try
             {
-                return Key is not null ? DsnNetworkKey.Parse(Key) : DsnNetworkKey.Load(KeyPath!);
+                return Key is not null ? new DsnNetworkKeyring(DsnNetworkKey.Parse(Key)) : DsnNetworkKeyring.Load(KeyPath!);
             }
             catch (ArgumentException ex)
             {

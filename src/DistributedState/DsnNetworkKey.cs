@@ -1,7 +1,7 @@
 using System;
-using System.IO;
 using System.Security.Cryptography;
 using DistributedState.Internal;
+using DistributedState.Security;
 
 namespace DistributedState
 {
@@ -12,12 +12,29 @@ namespace DistributedState
     /// </summary>
     public sealed class DsnNetworkKey
     {
+        /// <summary>The length of <see cref="Id"/> in hexadecimal characters.</summary>
+        public const int IdLength = 16;
+
         private readonly byte[] _bytes;
 
-        private DsnNetworkKey(byte[] bytes) => _bytes = bytes;
+        private DsnNetworkKey(byte[] bytes)
+        {
+            _bytes = bytes;
+            // One-way, and under a label of its own: knowing the id gives nothing towards the key nor any key derived from it.
+            Id = Hex.Encode(Hkdf.DeriveKey(bytes, Array.Empty<byte>(), "dsn/v2 key id", IdLength / 2));
+        }
 
         /// <summary>The key length in bits: 128 or 256.</summary>
         public int Bits => _bytes.Length * 8;
+
+        /// <summary>
+        /// A fingerprint that names the key without revealing it (16 hexadecimal characters, HKDF-SHA256 of the key):
+        /// what <c>Get-DsnNetworkKey</c> shows and what <c>Set-DsnPrimaryNetworkKey -KeyId</c> accepts.
+        /// </summary>
+        public string Id { get; }
+
+        /// <summary>True when <paramref name="text"/> has the form of a key id (16 hexadecimal characters, any case).</summary>
+        public static bool IsKeyId(string? text) => text is not null && text.Length == IdLength && Hex.TryDecode(text, out _);
 
         /// <summary>Creates a new random key.</summary>
         /// <param name="bits">128 or 256.</param>
@@ -65,29 +82,27 @@ namespace DistributedState
             return true;
         }
 
-        /// <summary>Reads a key file written by <see cref="Save"/> or <c>New-DsnKey</c>.</summary>
+        /// <summary>
+        /// Reads the primary key of a key file written by <see cref="Save"/>, <c>New-DsnKey</c> or a node's keyring
+        /// (<see cref="DsnNetworkKeyring.Load"/> reads the whole ring).
+        /// </summary>
         /// <exception cref="ArgumentException">The file does not hold a valid key.</exception>
-        /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="System.IO.FileNotFoundException">The file does not exist.</exception>
         /// <exception cref="DsnKeyFileInsecureException">
         /// On Unix, group or other users have some permission on the file, or another user owns it: its message gives
         /// the fix, <c>chmod 600 &lt;path&gt;</c>.
         /// </exception>
-        public static DsnNetworkKey Load(string path)
-        {
-            if (string.IsNullOrWhiteSpace(path))
-                throw new ArgumentException("A key file path is required.", nameof(path));
-            var text = PrivateFile.ReadAllText(path, "network key file");
-            if (TryParse(text, out var key, out var error))
-                return key!;
-            throw new ArgumentException($"The key file '{path}' is not valid: {error}", nameof(path));
-        }
+        public static DsnNetworkKey Load(string path) => DsnNetworkKeyring.Load(path).Primary;
+
+        /// <summary>Parses a key, with the reason when the text is not one.</summary>
+        internal static DsnNetworkKey? ParseOrExplain(string? hex, out string error) => TryParse(hex, out var key, out error) ? key : null;
 
         /// <summary>
         /// Writes the key as hexadecimal text to a file only the current user can read: created mode 0600 on Unix (and
         /// missing directories 0700), with an owner-only DACL on Windows, before the key is written; the file appears
         /// whole at <paramref name="path"/> by an atomic rename.
         /// </summary>
-        /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false.</exception>
+        /// <exception cref="System.IO.IOException">The file exists and <paramref name="overwrite"/> is false.</exception>
         public void Save(string path, bool overwrite = false) => PrivateFile.WriteAllText(path, ToString() + "\n", overwrite);
 
         /// <summary>Returns the key as lower-case hexadecimal text.</summary>

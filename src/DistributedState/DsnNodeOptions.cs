@@ -27,8 +27,27 @@ namespace DistributedState
         /// </summary>
         public string? AdvertiseAddress { get; set; }
 
-        /// <summary>The shared secret of the network. Required.</summary>
+        /// <summary>
+        /// The shared secret of the network. One of <see cref="NetworkKey"/>, <see cref="NetworkKeyring"/> or
+        /// <see cref="NetworkKeyPath"/> is required; a single key is a keyring of that key alone.
+        /// </summary>
         public DsnNetworkKey? NetworkKey { get; set; }
+
+        /// <summary>
+        /// The network keys to start with, for a node that joins during a key rotation: it dials with the primary and
+        /// admits peers that dial with any of them. Give this or <see cref="NetworkKey"/>, not both.
+        /// </summary>
+        public DsnNetworkKeyring? NetworkKeyring { get; set; }
+
+        /// <summary>
+        /// The key file this node keeps its keyring in (<see cref="DsnNetworkKeyring.Load"/>: a keyring file, or one
+        /// bare key as <c>New-DsnKey</c> writes it). When neither <see cref="NetworkKey"/> nor
+        /// <see cref="NetworkKeyring"/> is given the node reads its keys from it at start; either way, whenever the ring
+        /// changes (<see cref="DsnNode.InstallNetworkKeyAsync"/> and its siblings, from any member) the node writes the
+        /// new ring back to it, atomically and readable only by the current user, so a node restarted during a rotation
+        /// holds the keys it held before.
+        /// </summary>
+        public string? NetworkKeyPath { get; set; }
 
         /// <summary>Members to join through. Empty: this node starts a new network.</summary>
         public IList<DsnEndpoint> BootstrapNodes => _bootstrapNodes;

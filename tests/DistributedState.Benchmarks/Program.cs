@@ -16,7 +16,7 @@ namespace DistributedState.Benchmarks
     /// </summary>
     public static class Program
     {
-        private static readonly string[] AllScenarios = { "join", "propagation", "throughput", "failure", "memory", "traffic", "soak", "scale", "query", "churn" };
+        private static readonly string[] AllScenarios = { "join", "propagation", "throughput", "failure", "memory", "traffic", "soak", "scale", "query", "churn", "rotation" };
 
         public static async Task<int> Main(string[] argv)
         {
@@ -108,18 +108,20 @@ namespace DistributedState.Benchmarks
             "churn" => ChurnScenario.RunAsync(args),
             "scale" => ScaleScenario.RunAsync(args),
             "query" => QueryScenario.RunAsync(args),
+            "rotation" => RotationScenario.RunAsync(args),
             _ => throw new ArgumentException(scenario),
         };
 
         private static void Usage()
         {
             Console.Error.WriteLine(@"usage: dotnet run -c Release --project tests/DistributedState.Benchmarks -- <scenario> [options]
-scenarios: join | propagation | throughput | failure | memory | traffic | soak | scale | query | churn | all | micro [BenchmarkDotNet args]
+scenarios: join | propagation | throughput | failure | memory | traffic | soak | scale | query | churn | rotation | all | micro [BenchmarkDotNet args]
   (several at once: join,propagation)
 options:
   --nodes N[,N...]   cluster sizes (defaults per scenario: join 10,30,100; propagation 2,10,30,100; throughput 10;
-                     failure 10,30; memory 1,10,100; traffic 10,30,100; soak 30; query 10,30; churn 5)
-  --trials T         trials per size (propagation 200, join 10, query 20, failure 5 in-process / 3 with --processes)
+                     failure 10,30; memory 1,10,100; traffic 10,30,100; soak 30; query 10,30; churn 5;
+                     rotation 10,30)
+  --trials T         trials per size (propagation 200, join 10, query 20, rotation 10, failure 5 in-process / 3 with --processes)
   --seconds S        throughput: writing time (10); traffic: idle window (10); soak: duration (60; 600 = 10 min);
                      failure: idle window for false reports (10)
   --keys K           join: keys per member (100); memory: keys per node (10)

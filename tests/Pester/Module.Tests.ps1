@@ -16,9 +16,10 @@ Describe 'The module' {
     It 'exports exactly the cmdlets of the spec' {
         $names = (Get-Command -Module DistributedState).Name | Sort-Object
         $names | Should -Be @(
-            'Get-DsnData', 'Get-DsnNode', 'Get-DsnPeer', 'Invoke-DsnQuery', 'Join-DsnTestNetwork', 'New-DsnKey',
-            'New-DsnSubscription', 'New-DsnTestNetwork', 'Remove-DsnData', 'Remove-DsnTestNetwork', 'Resume-DsnTestNode',
-            'Send-DsnData', 'Set-DsnData', 'Set-DsnTestLink', 'Split-DsnTestNetwork', 'Start-DsnNode',
+            'Add-DsnNetworkKey', 'Get-DsnData', 'Get-DsnNetworkKey', 'Get-DsnNode', 'Get-DsnPeer', 'Invoke-DsnQuery',
+            'Join-DsnTestNetwork', 'New-DsnKey', 'New-DsnSubscription', 'New-DsnTestNetwork', 'Remove-DsnData',
+            'Remove-DsnNetworkKey', 'Remove-DsnTestNetwork', 'Resume-DsnTestNode', 'Send-DsnData', 'Set-DsnData',
+            'Set-DsnPrimaryNetworkKey', 'Set-DsnTestLink', 'Split-DsnTestNetwork', 'Start-DsnNode',
             'Stop-DsnNode', 'Stop-DsnTestNode', 'Suspend-DsnTestNode', 'Wait-DsnData', 'Wait-DsnPeer')
     }
 

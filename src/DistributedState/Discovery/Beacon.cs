@@ -73,7 +73,7 @@ namespace DistributedState.Discovery
         /// The beacon in a datagram, or null with the reason (the counter to add) when it is not a valid beacon of this
         /// network sent within <see cref="MaxAgeMs"/> of <paramref name="nowUnixMs"/>.
         /// </summary>
-        public static Beacon? Open(byte[] datagram, int length, byte[] networkKey, long nowUnixMs, out string? refusal)
+        public static Beacon? Open(byte[] datagram, int length, DsnNetworkKeyring keyring, long nowUnixMs, out string? refusal)
         {
             refusal = "discovery.rejected.malformed";
             if (length < Magic.Length + 1 + SaltLength + FrameCipher.Overhead || length > MaxBytes)
@@ -95,14 +95,10 @@ namespace DistributedState.Discovery
             var frameStart = Magic.Length + 1 + SaltLength;
             var frame = new byte[length - frameStart];
             Buffer.BlockCopy(datagram, frameStart, frame, 0, frame.Length);
-            int plainLength;
-            using (var opener = CreateOpener(networkKey, salt))
+            if (!TryOpenWithAnyKey(keyring, salt, frame, out var plainLength))
             {
-                if (opener.Open(frame, out plainLength) != FrameRejection.None)
-                {
-                    refusal = "discovery.rejected.bad_key"; // another network's beacon, or a forgery
-                    return null;
-                }
+                refusal = "discovery.rejected.bad_key"; // another network's beacon, or a forgery
+                return null;
             }
 
             Beacon beacon;
@@ -139,10 +135,19 @@ namespace DistributedState.Discovery
             return new FrameSealer(encryption, mac);
         }
 
-        private static FrameOpener CreateOpener(byte[] networkKey, byte[] salt)
+        /// <summary>Opens the frame in place with the first key of the ring that authenticates it (a rotation may be under way).</summary>
+        private static bool TryOpenWithAnyKey(DsnNetworkKeyring keyring, byte[] salt, byte[] frame, out int plainLength)
         {
-            var (encryption, mac) = DeriveKeys(networkKey, salt);
-            return new FrameOpener(encryption, mac);
+            foreach (var key in keyring.Keys)
+            {
+                var (encryption, mac) = DeriveKeys(key.Bytes, salt);
+                using var opener = new FrameOpener(encryption, mac);
+                if (opener.Open(frame, out plainLength) == FrameRejection.None)
+                    return true; // a refused frame is left as it was: the MAC is checked before anything is decrypted
+            }
+
+            plainLength = 0;
+            return false;
         }
 
         private static (byte[] Encryption, byte[] Mac) DeriveKeys(byte[] networkKey, byte[] salt)

@@ -18,7 +18,7 @@ namespace DistributedState.Discovery
     internal sealed class DiscoveryService : IDisposable
     {
         private readonly DsnDiscoveryOptions _options;
-        private readonly byte[] _networkKey;
+        private readonly Func<DsnNetworkKeyring> _keyring;
         private readonly string _selfId;
         private readonly Func<(string Host, int Port)> _advertised;
         private readonly Action<Beacon> _discovered;
@@ -32,18 +32,18 @@ namespace DistributedState.Discovery
 
         /// <param name="options">Group, port, interface and interval.</param>
         /// <param name="localAddress">The node's bind address, the interface when the options name none.</param>
-        /// <param name="networkKey">Seals and opens beacons.</param>
+        /// <param name="keyring">The node's keyring as it is now: beacons are sealed with its primary and opened with any of its keys.</param>
         /// <param name="selfId">This node's NodeId: its own beacons are ignored.</param>
         /// <param name="advertised">The endpoint to announce, read at each beacon.</param>
         /// <param name="discovered">Called with each member heard of (from the receive task).</param>
         /// <param name="counters">Counts beacons sent, received and refused (discovery.*).</param>
         /// <param name="logger">Logs the socket's start and failures.</param>
         /// <exception cref="SocketException">The group cannot be joined (no multicast route on the interface, say).</exception>
-        public DiscoveryService(DsnDiscoveryOptions options, IPAddress localAddress, byte[] networkKey, string selfId,
+        public DiscoveryService(DsnDiscoveryOptions options, IPAddress localAddress, Func<DsnNetworkKeyring> keyring, string selfId,
             Func<(string Host, int Port)> advertised, Action<Beacon> discovered, Counters counters, NodeLog logger)
         {
             _options = options;
-            _networkKey = networkKey;
+            _keyring = keyring;
             _selfId = selfId;
             _advertised = advertised;
             _discovered = discovered;
@@ -109,7 +109,7 @@ namespace DistributedState.Discovery
                 try
                 {
                     var (host, port) = _advertised();
-                    var beacon = new Beacon(_selfId, host, port, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Seal(_networkKey);
+                    var beacon = new Beacon(_selfId, host, port, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Seal(_keyring().Primary.Bytes);
                     await _socket.SendAsync(beacon, beacon.Length, _groupEndPoint).ConfigureAwait(false);
                     _counters.Add("discovery.beacons.sent");
                 }
@@ -158,7 +158,7 @@ namespace DistributedState.Discovery
                     continue;
                 }
 
-                var beacon = Beacon.Open(received.Buffer, received.Buffer.Length, _networkKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), out var refusal);
+                var beacon = Beacon.Open(received.Buffer, received.Buffer.Length, _keyring(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), out var refusal);
                 if (beacon is null)
                 {
                     _counters.Add(refusal!);

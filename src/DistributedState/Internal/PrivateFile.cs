@@ -24,6 +24,21 @@ namespace DistributedState.Internal
         /// <param name="overwrite">Replace an existing file (atomically); otherwise an existing file is an <see cref="IOException"/>.</param>
         public static void WriteAllText(string path, string contents, bool overwrite)
         {
+            var bytes = Utf8.GetBytes(contents);
+            WriteAllBytes(path, bytes, bytes.Length, overwrite);
+        }
+
+        /// <summary>
+        /// Writes the first <paramref name="length"/> bytes of <paramref name="content"/> as the whole file, owner-only
+        /// and atomically (see the class): a reader, or the next start after a crash at any moment, finds the old
+        /// content or the new one, never a mix. A crash leaves at most a temporary file, <see cref="TemporaryPattern"/>.
+        /// </summary>
+        /// <param name="path">The file to write.</param>
+        /// <param name="content">The bytes.</param>
+        /// <param name="length">How many of them.</param>
+        /// <param name="overwrite">Replace an existing file (atomically); otherwise an existing file is an <see cref="IOException"/>.</param>
+        public static void WriteAllBytes(string path, byte[] content, int length, bool overwrite)
+        {
             if (string.IsNullOrWhiteSpace(path))
                 throw new ArgumentException("A file path is required.", nameof(path));
 
@@ -35,13 +50,12 @@ namespace DistributedState.Internal
             if (!overwrite && File.Exists(full))
                 throw new IOException($"The file '{full}' already exists; refusing to overwrite it.");
 
-            var temporary = Path.Combine(directory ?? string.Empty, "." + Path.GetFileName(full) + ".tmp-" + Guid.NewGuid().ToString("N"));
+            var temporary = Path.Combine(directory ?? string.Empty, TemporaryPattern(full).Replace("*", Guid.NewGuid().ToString("N")));
             try
             {
                 using (var stream = CreateNew(temporary))
                 {
-                    var bytes = Utf8.GetBytes(contents);
-                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Write(content, 0, length);
                     stream.Flush(flushToDisk: true);
                 }
 
@@ -53,6 +67,9 @@ namespace DistributedState.Internal
                     File.Delete(temporary);
             }
         }
+
+        /// <summary>The name (a wildcard pattern, in the file's directory) of the temporary files written for <paramref name="path"/>.</summary>
+        public static string TemporaryPattern(string path) => "." + Path.GetFileName(path) + ".tmp-*";
 
         /// <summary>
         /// Reads a secret file after checking, on Unix, that only its owner can use it and that the owner is this user

@@ -74,7 +74,7 @@ namespace DistributedState
             {
                 handshake.CancelAfter(_options.HandshakeTimeout);
                 await WhenThawed().ConfigureAwait(false);
-                var result = await Handshake.RespondAsync(connection, _networkKey, _identity, SelfStatement(), handshake.Token).ConfigureAwait(false);
+                var result = await Handshake.RespondAsync(connection, _keyring.Current, _identity, SelfStatement(), handshake.Token).ConfigureAwait(false);
                 Admit(connection, result, initiated: false, expectedNodeId: null);
             }
             catch (HandshakeException refused)
@@ -115,7 +115,7 @@ namespace DistributedState
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
                 timeout.CancelAfter(_options.HandshakeTimeout);
-                var handshake = await Handshake.InitiateAsync(connection, _networkKey, _identity, SelfStatement(), timeout.Token).ConfigureAwait(false);
+                var handshake = await Handshake.InitiateAsync(connection, _keyring.Current.Primary.Bytes, _identity, SelfStatement(), timeout.Token).ConfigureAwait(false);
                 return Admit(connection, handshake, initiated: true, expectedNodeId);
             }
             catch (HandshakeException refused)

@@ -32,7 +32,7 @@ namespace DistributedState
         private readonly IdentityKey _identity;
         /// <summary>The re-bind from <see cref="DsnNodeOptions.ReplacedIdentityPath"/>'s key to <see cref="_identity"/>, if asked for.</summary>
         private readonly RebindRecord? _rebind;
-        private readonly byte[] _networkKey;
+        private readonly NodeKeyring _keyring;
         private readonly ProtocolLimits _limits;
         private readonly object _gate = new object();
         private readonly MemberTable _members;
@@ -59,7 +59,7 @@ namespace DistributedState
             NodeId = options.NodeId;
             _logger = new NodeLog(log, NodeId);
             _transport = options.Transport ?? TcpTransport.Instance;
-            _networkKey = options.NetworkKey!.Bytes;
+            _keyring = new NodeKeyring(options.NetworkKeyring!, options.NetworkKeyPath, _logger);
             _limits = new ProtocolLimits(options.MaxValueBytes, options.MaxMessageBytes);
             _members = new MemberTable(options.AllowedNodes);
             _data = OpenDataDirectory(options);

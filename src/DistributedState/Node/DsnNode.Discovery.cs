@@ -16,7 +16,7 @@ namespace DistributedState
                 return;
             try
             {
-                _discovery = new DiscoveryService(options, _options.BindAddress, _networkKey, NodeId,
+                _discovery = new DiscoveryService(options, _options.BindAddress, () => _keyring.Current, NodeId,
                     () => (_advertised!.Host, _advertised.Port), OnDiscovered, _counters, _logger);
             }
             catch (SocketException error)

@@ -69,6 +69,9 @@ namespace DistributedState
                 case QueryResponseMessage response:
                     HandleQueryResponse(session, response);
                     break;
+                case KeyringCommandMessage command:
+                    HandleKeyringCommand(session, command);
+                    break;
             }
         }
     }

@@ -34,11 +34,11 @@ namespace DistributedState
         private int _savedPort;
         private long _lastSaveWarningMs = long.MinValue / 2;
 
-        private static DataDirectory? OpenDataDirectory(DsnNodeOptions options)
+        private DataDirectory? OpenDataDirectory(DsnNodeOptions options)
         {
             if (options.DataPath is null)
                 return null;
-            var data = new DataDirectory(options.DataPath, options.NodeId, options.NetworkKey!.Bytes);
+            var data = new DataDirectory(options.DataPath, options.NodeId, () => _keyring.Current.Keys);
             data.Prepare();
             return data;
         }

@@ -70,79 +70,112 @@ namespace DistributedState
             EnsureRunning();
             var targets = options.Targets.Distinct(NameRules.NodeIdComparer).ToList();
             var deadline = DateTimeOffset.UtcNow + options.Timeout;
+            var collector = await AskFleetAsync(targets, options.Timeout, "queries.asked", onResponse, cancellationToken,
+                id => QueryMessage.Create(_identity, InitialRelayBudget(), id, NodeId, deadline.ToUnixTimeMilliseconds(), name, targets, payload),
+                (query, answers) => Answer(query, NodeId, response => answers.TryAdd(NodeId, response))).ConfigureAwait(false);
+            return collector.Responses();
+        }
+
+        /// <summary>
+        /// Hands a signed fleet message (a query, a keyring command) to the members, lets this node answer it too when
+        /// it is one of the <paramref name="targets"/> (empty: every member), and collects the answers until every
+        /// member asked has answered or the timeout passes. Without <paramref name="answerHere"/> this node does not
+        /// answer and is not waited for.
+        /// </summary>
+        private async Task<QueryCollector> AskFleetAsync<TMessage>(IReadOnlyList<string> targets, TimeSpan timeout, string counter,
+            Action<DsnQueryResponse>? onResponse, CancellationToken cancellationToken, Func<ulong, TMessage> create, Action<TMessage, QueryCollector>? answerHere)
+            where TMessage : Message
+        {
             var clock = Stopwatch.StartNew();
-            QueryMessage query;
+            ulong id;
+            TMessage message;
             QueryCollector collector;
             lock (_gate)
             {
-                var expected = targets.Count > 0 ? targets : _members.All.Where(m => !m.IsDeparted).Select(m => m.NodeId).ToList();
-                ulong id;
+                var expected = (targets.Count > 0 ? targets : _members.All.Where(m => !m.IsDeparted).Select(m => m.NodeId))
+                    .Where(id => answerHere is not null || !NameRules.SameNodeId(id, NodeId)).ToList();
                 do
                     id = UnguessableIds.NextUInt64();
                 while (id == 0 || _queries.ContainsKey(id));
                 collector = new QueryCollector(expected, targets.Count == 0, clock, onResponse);
                 _queries[id] = collector;
-                query = QueryMessage.Create(_identity, InitialRelayBudget(), id, NodeId, deadline.ToUnixTimeMilliseconds(), name, targets, payload);
+                message = create(id);
                 _seenQueries.Add(QueryKey(NodeId, id));
-                Broadcast(MessageCodec.Encode(query), null);
+                Broadcast(MessageCodec.Encode(message), null);
             }
 
-            _counters.Add("queries.asked");
+            _counters.Add(counter);
             try
             {
-                if (targets.Count == 0 || targets.Any(t => NameRules.SameNodeId(t, NodeId)))
-                    Answer(query, NodeId, response => collector.TryAdd(NodeId, response));
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-                timeout.CancelAfter(options.Timeout);
+                if (answerHere is not null && (targets.Count == 0 || targets.Any(t => NameRules.SameNodeId(t, NodeId))))
+                    answerHere(message, collector);
+                using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+                expiry.CancelAfter(timeout);
                 // Until every member asked answered, or the timeout: the answers so far are then the result.
-                await Task.WhenAny(collector.Complete, Task.Delay(Timeout.Infinite, timeout.Token)).ConfigureAwait(false);
+                await Task.WhenAny(collector.Complete, Task.Delay(Timeout.Infinite, expiry.Token)).ConfigureAwait(false);
 
                 cancellationToken.ThrowIfCancellationRequested();
-                return collector.Responses();
+                return collector;
             }
             finally
             {
-                _queries.TryRemove(query.QueryId, out _);
+                _queries.TryRemove(id, out _);
             }
         }
 
-        private void HandleQuery(PeerSession session, QueryMessage query)
+        /// <summary>
+        /// Whether a fleet message that arrived is to be handled here: its asker is a live member other than this node,
+        /// its deadline has not passed, <paramref name="isValidAndSigned"/> holds for the asker's key, and it is new. A new
+        /// one is handed on (<paramref name="relayed"/>: the copy with a lower budget, null when the budget is spent).
+        /// </summary>
+        private bool AcceptFleetMessage(PeerSession session, string counterPrefix, string askerId, ulong id, long deadlineUnixMs,
+            Func<SignatureVerifier, bool> isValidAndSigned, Func<Message?> relayed, out DsnEndpoint askerEndpoint)
         {
             SignatureVerifier verifier;
-            DsnEndpoint askerEndpoint;
             lock (_gate)
             {
-                if (NameRules.SameNodeId(query.Asker, NodeId) || !_members.TryGet(query.Asker, out var asker) || asker.IsDeparted)
+                askerEndpoint = default!;
+                if (NameRules.SameNodeId(askerId, NodeId) || !_members.TryGet(askerId, out var asker) || asker.IsDeparted)
                 {
-                    _counters.Add("queries.rejected.unknown_asker");
-                    return;
+                    _counters.Add(counterPrefix + ".rejected.unknown_asker");
+                    return false;
                 }
 
                 verifier = asker.Verifier;
                 askerEndpoint = asker.EndPoint;
             }
 
-            if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > query.DeadlineUnixMs)
+            if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > deadlineUnixMs)
             {
-                _counters.Add("queries.rejected.expired");
-                return;
+                _counters.Add(counterPrefix + ".rejected.expired");
+                return false;
             }
 
-            if (NameRules.NodeIdProblem(query.Asker) is not null || QueryNameProblem(query.Name) is not null || !query.IsSignedBy(verifier))
+            if (NameRules.NodeIdProblem(askerId) is not null || !isValidAndSigned(verifier))
             {
-                _counters.Add("queries.rejected.bad_signature");
-                return;
+                _counters.Add(counterPrefix + ".rejected.bad_signature");
+                return false;
             }
 
             lock (_gate)
             {
-                if (!_seenQueries.Add(QueryKey(query.Asker, query.QueryId)))
-                    return; // arrived again by another path
-                if (query.RelayBudget > 0)
-                    Relay(MessageCodec.Encode(query.WithRelayBudget((byte)(query.RelayBudget - 1))), session.PeerId);
+                if (!_seenQueries.Add(QueryKey(askerId, id)))
+                    return false; // arrived again by another path
+                if (relayed() is { } copy)
+                    Relay(MessageCodec.Encode(copy), session.PeerId);
             }
 
-            _counters.Add("queries.received");
+            _counters.Add(counterPrefix + ".received");
+            return true;
+        }
+
+        private void HandleQuery(PeerSession session, QueryMessage query)
+        {
+            if (!AcceptFleetMessage(session, "queries", query.Asker, query.QueryId, query.DeadlineUnixMs,
+                    verifier => QueryNameProblem(query.Name) is null && query.IsSignedBy(verifier),
+                    () => query.RelayBudget > 0 ? query.WithRelayBudget((byte)(query.RelayBudget - 1)) : null,
+                    out var askerEndpoint))
+                return;
             if (query.Targets.Count == 0 || query.Targets.Any(t => NameRules.SameNodeId(t, NodeId)))
                 Answer(query, query.Asker, response => SendQueryResponse(query.Asker, askerEndpoint, query.QueryId, response));
         }

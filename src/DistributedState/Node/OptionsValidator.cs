@@ -9,13 +9,37 @@ namespace DistributedState
     /// <summary>Checks options before a node starts, with messages that say what is allowed.</summary>
     internal static class OptionsValidator
     {
+        /// <summary>
+        /// The keyring the node starts with, from <see cref="DsnNodeOptions.NetworkKey"/>, <see cref="DsnNodeOptions.NetworkKeyring"/>
+        /// or else the file at <see cref="DsnNodeOptions.NetworkKeyPath"/>.
+        /// </summary>
+        private static DsnNetworkKeyring Keyring(DsnNodeOptions options)
+        {
+            if (options.NetworkKey is not null && options.NetworkKeyring is not null)
+                throw new DsnArgumentException(DsnArgument.Option, "Give a network key or a keyring (DsnNodeOptions.NetworkKey or NetworkKeyring), not both.", nameof(DsnNodeOptions.NetworkKeyring));
+            if (options.NetworkKey is not null)
+                return new DsnNetworkKeyring(options.NetworkKey);
+            if (options.NetworkKeyring is not null)
+                return options.NetworkKeyring;
+            if (string.IsNullOrWhiteSpace(options.NetworkKeyPath))
+                throw new DsnArgumentException(DsnArgument.Option, "A network key is required (DsnNodeOptions.NetworkKey, NetworkKeyring or NetworkKeyPath): create one with DsnNetworkKey.Generate() or New-DsnKey.", nameof(DsnNodeOptions.NetworkKey));
+            try
+            {
+                return DsnNetworkKeyring.Load(options.NetworkKeyPath!);
+            }
+            catch (ArgumentException error)
+            {
+                throw new DsnArgumentException(DsnArgument.Option, error.Message, nameof(DsnNodeOptions.NetworkKeyPath));
+            }
+        }
+
         /// <summary>Returns a private copy of valid options, or throws <see cref="ArgumentException"/>.</summary>
         public static DsnNodeOptions Validate(DsnNodeOptions options)
         {
             var copy = options.Clone();
             Require(NameRules.NodeIdProblem(copy.NodeId), nameof(DsnNodeOptions.NodeId), DsnArgument.NodeId);
-            if (copy.NetworkKey is null)
-                throw new DsnArgumentException(DsnArgument.Option, "A network key is required (DsnNodeOptions.NetworkKey): create one with DsnNetworkKey.Generate() or New-DsnKey.", nameof(DsnNodeOptions.NetworkKey));
+            copy.NetworkKeyring = Keyring(copy);
+            copy.NetworkKey = null; // the node reads the ring only
             if (copy.Port < 0 || copy.Port > 65535)
                 throw new DsnArgumentException(DsnArgument.Option, $"The port must be between 0 (any free port) and 65535; it was {copy.Port}.", nameof(DsnNodeOptions.Port));
             if (copy.BindAddress is null)

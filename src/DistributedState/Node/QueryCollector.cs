@@ -16,6 +16,7 @@ namespace DistributedState
         private readonly Action<DsnQueryResponse>? _onResponse;
         private readonly List<DsnQueryResponse> _responses = new List<DsnQueryResponse>();
         private readonly HashSet<string> _answered = new HashSet<string>(NameRules.NodeIdComparer);
+        private int _callbacksRunning;
         private readonly TaskCompletionSource<bool> _complete = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public QueryCollector(IEnumerable<string> expected, bool anyMember, Stopwatch clock, Action<DsnQueryResponse>? onResponse)
@@ -30,6 +31,10 @@ namespace DistributedState
 
         public Task Complete => _complete.Task;
 
+        /// <summary>
+        /// Adds a member's answer and hands it to the callback; the collection completes once every member asked has
+        /// answered and every callback has returned, so a caller that awaits <see cref="Complete"/> has seen them all.
+        /// </summary>
         public bool TryAdd(string nodeId, byte[] payload)
         {
             DsnQueryResponse response;
@@ -39,12 +44,30 @@ namespace DistributedState
                     return false;
                 response = new DsnQueryResponse(nodeId, payload, _clock.Elapsed);
                 _responses.Add(response);
-                if (_expected.All(_answered.Contains))
+                _callbacksRunning++;
+            }
+
+            try
+            {
+                _onResponse?.Invoke(response);
+            }
+            finally
+            {
+                bool complete;
+                lock (_responses)
+                    complete = --_callbacksRunning == 0 && _expected.All(_answered.Contains);
+                if (complete)
                     _complete.TrySetResult(true);
             }
 
-            _onResponse?.Invoke(response);
             return true;
+        }
+
+        /// <summary>The members asked that have not answered (yet).</summary>
+        public IReadOnlyList<string> Unanswered()
+        {
+            lock (_responses)
+                return _expected.Where(id => !_answered.Contains(id)).ToList();
         }
 
         public IReadOnlyList<DsnQueryResponse> Responses()

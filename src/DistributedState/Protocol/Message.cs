@@ -20,6 +20,9 @@ namespace DistributedState.Protocol
         // Fleet queries take numbers of their own, apart from the core protocol's.
         Query = 40,
         QueryResponse = 41,
+
+        // Keyring operations (key rotation) take 50-59; their answers are query responses (41).
+        KeyringCommand = 50,
     }
 
     /// <summary>A protocol message; <see cref="MessageCodec"/> turns it into bytes and back.</summary>

@@ -45,6 +45,7 @@ namespace DistributedState.Protocol
                 MessageType.IndirectAck => IndirectAckMessage.Read(reader),
                 MessageType.Query => QueryMessage.Read(reader, limits),
                 MessageType.QueryResponse => QueryResponseMessage.Read(reader, limits),
+                MessageType.KeyringCommand => KeyringCommandMessage.Read(reader),
                 _ => throw new InvalidDataException($"Unknown message type {(byte)type}."),
             };
             reader.End();

@@ -35,6 +35,7 @@ namespace DistributedState.Sessions
         private const int MaxHandshakeFrame = 4096;
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DSN1");
 
+        /// <summary>Dials with <paramref name="networkKey"/>: the primary key of the node's keyring.</summary>
         public static async Task<HandshakeResult> InitiateAsync(IDsnConnection connection, byte[] networkKey, IdentityKey identity,
             byte[] identityStatement, CancellationToken cancellationToken)
         {
@@ -84,7 +85,8 @@ namespace DistributedState.Sessions
             }
         }
 
-        public static async Task<HandshakeResult> RespondAsync(IDsnConnection connection, byte[] networkKey, IdentityKey identity,
+        /// <summary>Answers a hello; the initiator may have dialled with any key of <paramref name="keyring"/>.</summary>
+        public static async Task<HandshakeResult> RespondAsync(IDsnConnection connection, DsnNetworkKeyring keyring, IdentityKey identity,
             byte[] identityStatement, CancellationToken cancellationToken)
         {
             var hello = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
@@ -111,17 +113,14 @@ namespace DistributedState.Sessions
             }
 
             var helloHash = HelloHash(hello, challenge);
-            var keys = SessionKeys.Derive(networkKey, secret, helloHash);
+            var proof = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
+                ?? throw new HandshakeException("handshake.closed_by_peer", "the peer closed the connection after this node's challenge, without proving anything");
+            var received = (byte[])proof.Clone(); // the transcript covers the frame as sent; opening decrypts in place
+            var (keys, opener, length) = OpenWithAnyKey(keyring, secret, helloHash, proof);
             Array.Clear(secret, 0, secret.Length);
             var sealer = new FrameSealer(keys.ResponderToInitiatorEncryption, keys.ResponderToInitiatorMac);
-            var opener = new FrameOpener(keys.InitiatorToResponderEncryption, keys.InitiatorToResponderMac);
             try
             {
-                var proof = await connection.ReceiveAsync(MaxHandshakeFrame, cancellationToken).ConfigureAwait(false)
-                    ?? throw new HandshakeException("handshake.closed_by_peer", "the peer closed the connection after this node's challenge, without proving anything");
-                var received = (byte[])proof.Clone(); // the transcript covers the frame as sent; opening decrypts in place
-                var length = OpenFirst(opener, proof,
-                    "the peer's proof does not authenticate: it uses a different network key, or it replays a captured handshake");
                 var (peerKey, peerIdentity) = ReadAndVerify(proof, FrameCipher.SequenceLength, length, InitiatorTranscript(helloHash, keys.Binding));
 
                 var answer = sealer.Seal(SignedPayload(identity, identityStatement, ResponderTranscript(helloHash, keys.Binding, received)));
@@ -134,6 +133,28 @@ namespace DistributedState.Sessions
                 opener.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// Finds the key of the ring the initiator dialled with by opening its proof with the session keys each key gives
+        /// (the primary first): nothing on the wire names the key, so the hello stays what protocol 2 defines and an
+        /// observer learns nothing about which network, or which key of it, a connection uses.
+        /// </summary>
+        private static (SessionKeys Keys, FrameOpener Opener, int Length) OpenWithAnyKey(DsnNetworkKeyring keyring, byte[] secret, byte[] helloHash, byte[] proof)
+        {
+            foreach (var networkKey in keyring.Keys)
+            {
+                var keys = SessionKeys.Derive(networkKey.Bytes, secret, helloHash);
+                var opener = new FrameOpener(keys.InitiatorToResponderEncryption, keys.InitiatorToResponderMac);
+                // A refused frame is left as it was (the MAC is checked before anything is decrypted), so the next key sees it whole.
+                if (opener.Open(proof, out var length) == FrameRejection.None && opener.MissingFrames == 0)
+                    return (keys, opener, length);
+
+                opener.Dispose();
+            }
+
+            throw new HandshakeException("handshake.bad_key",
+                "the peer's proof does not authenticate under any key of this node's keyring: it uses a different network key, or it replays a captured handshake");
         }
 
         private static EphemeralKey NewEphemeralKey()

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -15,13 +16,17 @@ namespace DistributedState.Storage
     internal sealed class DataDirectory
     {
         private readonly string _nodeId;
-        private readonly byte[] _fingerprint;
+        private readonly Func<IReadOnlyList<DsnNetworkKey>> _networkKeys;
 
-        public DataDirectory(string path, string nodeId, byte[] networkKey)
+        /// <param name="path">The directory.</param>
+        /// <param name="nodeId">The node it belongs to.</param>
+        /// <param name="networkKeys">The node's network keys, primary first, read at every save and load: files are
+        /// written under the primary and read under any key of the ring, so a key rotation never orphans them.</param>
+        public DataDirectory(string path, string nodeId, Func<IReadOnlyList<DsnNetworkKey>> networkKeys)
         {
             Path = System.IO.Path.GetFullPath(path);
             _nodeId = nodeId;
-            _fingerprint = DataFile.Fingerprint(networkKey);
+            _networkKeys = networkKeys;
         }
 
         /// <summary>The directory, as a full path.</summary>
@@ -77,12 +82,12 @@ namespace DistributedState.Storage
                 return null;
             }
 
-            return DataFile.Open(path, content, kind, _nodeId, _fingerprint);
+            return DataFile.Open(path, content, kind, _nodeId, _networkKeys().Select(k => DataFile.Fingerprint(k.Bytes)).ToList());
         }
 
         private void Save(string path, DataFileKind kind, WireWriter payload)
         {
-            var file = DataFile.Encode(kind, _nodeId, _fingerprint, payload);
+            var file = DataFile.Encode(kind, _nodeId, DataFile.Fingerprint(_networkKeys()[0].Bytes), payload);
             AtomicFile.Replace(path, file.Buffer, file.Length);
         }
     }

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using System;
 using System.IO;
 using System.Security.Cryptography;
@@ -60,7 +62,7 @@ namespace DistributedState.Storage
 
         /// <summary>Checks the envelope and returns a reader over the payload.</summary>
         /// <exception cref="DsnDataFileException">The file is damaged, or of another kind, node or network.</exception>
-        public static WireReader Open(string path, byte[] content, DataFileKind kind, string nodeId, byte[] fingerprint)
+        public static WireReader Open(string path, byte[] content, DataFileKind kind, string nodeId, IReadOnlyList<byte[]> fingerprints)
         {
             if (content.Length < Magic.Length + ChecksumLength || !FixedTime.Equals(content, 0, Magic, 0, Magic.Length))
                 throw new DsnDataFileException(path, DsnDataFileProblem.Corrupt, "it is not a DistributedState data file (no DSNDATA1 header)");
@@ -78,7 +80,8 @@ namespace DistributedState.Storage
                 var owner = reader.ShortString(ProtocolLimits.MaxNodeIdBytes);
                 if (!NameRules.SameNodeId(owner, nodeId))
                     throw new DsnDataFileException(path, DsnDataFileProblem.OtherNode, $"it belongs to node '{owner}', not '{nodeId}'");
-                if (!FixedTime.Equals(reader.Fixed(FingerprintLength), 0, fingerprint, 0, FingerprintLength))
+                var written = reader.Fixed(FingerprintLength);
+                if (!fingerprints.Any(fingerprint => FixedTime.Equals(written, 0, fingerprint, 0, FingerprintLength)))
                     throw new DsnDataFileException(path, DsnDataFileProblem.OtherNetwork, "it was written by a node of another network (another network key)");
                 var length = (int)reader.U32();
                 if (length != reader.Remaining)

@@ -17,7 +17,7 @@ namespace DistributedState.Benchmarks.Micro
     [MemoryDiagnoser]
     public class HandshakeBenchmarks
     {
-        private readonly byte[] _networkKey = DsnNetworkKey.Generate().Bytes;
+        private readonly DsnNetworkKey _networkKey = DsnNetworkKey.Generate();
         private IdentityKey _initiator = null!;
         private IdentityKey _responder = null!;
         private byte[] _initiatorStatement = Array.Empty<byte>();
@@ -57,8 +57,8 @@ namespace DistributedState.Benchmarks.Micro
             var accepting = _listener.AcceptAsync(CancellationToken.None);
             using var client = await TcpTransport.Instance.ConnectAsync(_endpoint, TimeSpan.FromSeconds(5), CancellationToken.None);
             using var server = await accepting;
-            var responding = Task.Run(() => Handshake.RespondAsync(server, _networkKey, _responder, _responderStatement, CancellationToken.None));
-            var initiated = await Handshake.InitiateAsync(client, _networkKey, _initiator, _initiatorStatement, CancellationToken.None);
+            var responding = Task.Run(() => Handshake.RespondAsync(server, new DsnNetworkKeyring(_networkKey), _responder, _responderStatement, CancellationToken.None));
+            var initiated = await Handshake.InitiateAsync(client, _networkKey.Bytes, _initiator, _initiatorStatement, CancellationToken.None);
             var responded = await responding;
             initiated.Sealer.Dispose();
             initiated.Opener.Dispose();

@@ -13,7 +13,8 @@ namespace DistributedState.PowerShell.Tests.Contract
             {
                 "New-DsnKey", "Start-DsnNode", "Stop-DsnNode", "Set-DsnData", "Remove-DsnData", "Send-DsnData", "Invoke-DsnQuery",
                 "New-DsnTestNetwork", "Split-DsnTestNetwork", "Join-DsnTestNetwork", "Set-DsnTestLink", "Suspend-DsnTestNode",
-                "Resume-DsnTestNode", "Stop-DsnTestNode", "Remove-DsnTestNetwork",
+                "Resume-DsnTestNode", "Stop-DsnTestNode", "Remove-DsnTestNetwork", "Add-DsnNetworkKey", "Set-DsnPrimaryNetworkKey",
+                "Remove-DsnNetworkKey",
             };
 
         private readonly ModuleMetadata _metadata = new ModuleMetadata();
@@ -25,10 +26,10 @@ namespace DistributedState.PowerShell.Tests.Contract
             Assert.Equal(
                 new[]
                 {
-                    "Get-DsnData", "Get-DsnNode", "Get-DsnPeer", "Invoke-DsnQuery", "Join-DsnTestNetwork", "New-DsnKey",
-                    "New-DsnSubscription", "New-DsnTestNetwork", "Remove-DsnData", "Remove-DsnTestNetwork", "Resume-DsnTestNode", "Send-DsnData",
-                    "Set-DsnData", "Set-DsnTestLink", "Split-DsnTestNetwork", "Start-DsnNode", "Stop-DsnNode", "Stop-DsnTestNode",
-                    "Suspend-DsnTestNode", "Wait-DsnData", "Wait-DsnPeer",
+                    "Add-DsnNetworkKey", "Get-DsnData", "Get-DsnNetworkKey", "Get-DsnNode", "Get-DsnPeer", "Invoke-DsnQuery", "Join-DsnTestNetwork",
+                    "New-DsnKey", "New-DsnSubscription", "New-DsnTestNetwork", "Remove-DsnData", "Remove-DsnNetworkKey", "Remove-DsnTestNetwork",
+                    "Resume-DsnTestNode", "Send-DsnData", "Set-DsnData", "Set-DsnPrimaryNetworkKey", "Set-DsnTestLink", "Split-DsnTestNetwork",
+                    "Start-DsnNode", "Stop-DsnNode", "Stop-DsnTestNode", "Suspend-DsnTestNode", "Wait-DsnData", "Wait-DsnPeer",
                 },
                 _metadata.CmdletClasses().Select(c => c.Name));
 
@@ -91,6 +92,7 @@ namespace DistributedState.PowerShell.Tests.Contract
             foreach (var parameter in cmdlet.Parameters.Where(p => p.Name is "NodeId" || (p.Name is "Key" && p.PropertyType.Name.StartsWith("String"))))
             {
                 if (cmdlet.Name == "Start-DsnNode") continue; // a new NodeId has nothing to complete from
+                if (cmdlet.Noun.EndsWith("NetworkKey", StringComparison.Ordinal)) continue; // -Key is a network key: a secret, never offered
                 var completer = ModuleMetadata.Attribute(parameter, "ArgumentCompleterAttribute");
                 Assert.True(completer is not null, $"{cmdlet} -{parameter.Name} has no argument completer.");
                 var type = (Type)completer!.ConstructorArguments[0].Value!;

@@ -33,6 +33,9 @@ namespace DistributedState.PowerShell.Tests.Engine
             { new DsnIdentityInUseException("web01", new DsnEndpoint("10.0.0.2", 7946), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow), "DsnIdentityInUse", DsnErrorCategory.ResourceExists },
             // By type, not by accident: an unrelated InvalidOperationException is not a stopped node.
             { new InvalidOperationException("a bug"), "DsnUnexpectedError", DsnErrorCategory.NotSpecified },
+            { new DsnKeyringException(DsnKeyringProblem.UnknownKey, "0123456789abcdef", "m"), "DsnNetworkKeyNotFound", DsnErrorCategory.ObjectNotFound },
+            { new DsnKeyringException(DsnKeyringProblem.PrimaryKey, "0123456789abcdef", "m"), "DsnNetworkKeyIsPrimary", DsnErrorCategory.InvalidOperation },
+            { new DsnKeyringException(DsnKeyringProblem.Full, "0123456789abcdef", "m"), "DsnKeyringFull", DsnErrorCategory.LimitsExceeded },
             { new DsnException("other"), "DsnError", DsnErrorCategory.NotSpecified },
             { new FormatException("?"), "DsnUnexpectedError", DsnErrorCategory.NotSpecified },
             { new DsnCommandException("DsnOwn", DsnErrorCategory.ResourceExists, "m"), "DsnOwn", DsnErrorCategory.ResourceExists },

@@ -30,7 +30,8 @@ namespace DistributedState.PowerShell.Tests.Engine
             Assert.Equal("web01", options.NodeId);
             Assert.Equal(0, options.Port);
             Assert.Equal(IPAddress.Loopback, options.BindAddress);
-            Assert.Equal(128, options.NetworkKey!.Bits);
+            Assert.Equal(128, Assert.Single(options.NetworkKeyring!.Keys).Bits);
+            Assert.Null(options.NetworkKeyPath); // a key given as text has no file to keep the keyring in
             Assert.Equal(request.IdentityPath, options.IdentityPath);
             Assert.True(options.RetryJoinInBackground);
             Assert.Equal(new[] { "127.0.0.1:7000", "monitor01:7946" }, options.BootstrapNodes.Select(e => e.ToString()));
@@ -41,8 +42,19 @@ namespace DistributedState.PowerShell.Tests.Engine
         {
             var path = NetworkKeyFile.Create(Path.Combine(_folder, "net.key"), 256, overwrite: false).FullName;
             var options = new NodeStartRequest { NodeId = "a", KeyPath = path }.ToOptions();
-            Assert.Equal(DsnNetworkKey.Load(path).ToString(), options.NetworkKey!.ToString());
+            Assert.Equal(DsnNetworkKey.Load(path).ToString(), options.NetworkKeyring!.Primary.ToString());
+            Assert.Equal(path, options.NetworkKeyPath); // the node writes a rotated keyring back to it
             Assert.Equal(IPAddress.Any, options.BindAddress);
+        }
+
+        [Fact]
+        public void A_keyring_file_gives_the_whole_ring_primary_first()
+        {
+            var path = Path.Combine(_folder, "ring.key");
+            var ring = new DsnNetworkKeyring(DsnNetworkKey.Generate(), new[] { DsnNetworkKey.Generate(128) });
+            ring.Save(path);
+            var options = new NodeStartRequest { NodeId = "a", KeyPath = path }.ToOptions();
+            Assert.Equal(ring.Keys.Select(k => k.Id), options.NetworkKeyring!.Keys.Select(k => k.Id));
         }
 
         [Fact]

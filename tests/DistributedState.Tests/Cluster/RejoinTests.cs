@@ -35,7 +35,7 @@ namespace DistributedState.Tests.Cluster
 
         /// <summary>The NodeIds a node's member file lists (what a restart will dial).</summary>
         private MemberList? Remembered(string nodeId, DsnNetworkKey key) =>
-            new DataDirectory(Path.Combine(_directory, nodeId), nodeId, key.Bytes).LoadMembers();
+            new DataDirectory(Path.Combine(_directory, nodeId), nodeId, () => new[] { key }).LoadMembers();
 
         private async Task WaitUntilEveryoneRemembersEveryoneAsync(IReadOnlyList<string> ids, DsnNetworkKey key)
         {

@@ -12,11 +12,11 @@ namespace DistributedState.Tests.Discovery
         private const long Now = 1_800_000_000_000;
 
         private static Beacon? Open(byte[] datagram, byte[]? key = null, long now = Now) =>
-            Beacon.Open(datagram, datagram.Length, key ?? Key, now, out _);
+            Beacon.Open(datagram, datagram.Length, Support.Rings.Of(key ?? Key), now, out _);
 
         private static string? Refusal(byte[] datagram, byte[]? key = null, long now = Now)
         {
-            Beacon.Open(datagram, datagram.Length, key ?? Key, now, out var refusal);
+            Beacon.Open(datagram, datagram.Length, Support.Rings.Of(key ?? Key), now, out var refusal);
             return refusal;
         }
 
@@ -49,6 +49,18 @@ namespace DistributedState.Tests.Discovery
                 tampered[i] ^= 0x01;
                 Assert.Equal("discovery.rejected.bad_key", Refusal(tampered));
             }
+        }
+
+        [Fact]
+        public void During_a_rotation_a_beacon_sealed_with_either_key_of_the_ring_opens()
+        {
+            var newer = DsnNetworkKey.Generate().Bytes;
+            var ring = Support.Rings.Of(newer, Key);
+            var sealedWithOlder = new Beacon("web01", "10.0.0.5", 7946, Now).Seal(Key);
+            Assert.Equal("web01", Beacon.Open(sealedWithOlder, sealedWithOlder.Length, ring, Now, out _)!.NodeId);
+            var sealedWithNewer = new Beacon("web02", "10.0.0.6", 7946, Now).Seal(newer);
+            Assert.Equal("web02", Beacon.Open(sealedWithNewer, sealedWithNewer.Length, ring, Now, out _)!.NodeId);
+            Assert.Equal("discovery.rejected.bad_key", Refusal(sealedWithNewer)); // a node holding only the old key
         }
 
         [Fact]

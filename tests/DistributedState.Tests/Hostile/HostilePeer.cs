@@ -151,7 +151,7 @@ namespace DistributedState.Tests.Hostile
                         try
                         {
                             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                            Start(connection, await Handshake.RespondAsync(connection, _networkKey, Identity, Statement(), timeout.Token));
+                            Start(connection, await Handshake.RespondAsync(connection, Support.Rings.Of(_networkKey), Identity, Statement(), timeout.Token));
                         }
                         catch (Exception)
                         {

@@ -119,6 +119,12 @@ namespace DistributedState.Tests.Protocol
                     Assert.Equal(e.QueryId, response.QueryId);
                     Assert.Equal(e.Payload, response.Payload);
                     break;
+                case KeyringCommandMessage e:
+                    var command = (KeyringCommandMessage)actual;
+                    Assert.Equal((e.RelayBudget, e.CommandId, e.Asker, e.DeadlineUnixMs, e.Operation, e.KeyId, e.Key?.ToString()),
+                        (command.RelayBudget, command.CommandId, command.Asker, command.DeadlineUnixMs, command.Operation, command.KeyId, command.Key?.ToString()));
+                    Assert.Equal(e.Signature, command.Signature);
+                    break;
                 default:
                     throw new InvalidOperationException("Unknown message type " + expected.GetType());
             }

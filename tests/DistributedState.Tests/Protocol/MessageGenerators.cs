@@ -210,6 +210,19 @@ namespace DistributedState.Tests.Protocol
 
         public static Gen<Message> QueryResponse => Gen.Zip(U64, Bytes(Limits.MaxMessageBytes), (id, payload) => (Message)new QueryResponseMessage(id, payload));
 
+        public static Gen<Message> KeyringCommand =>
+            from budget in U8
+            from id in U64
+            from asker in NodeId
+            from deadline in I64
+            from operation in Gen.Elements(DsnKeyringOperation.Install, DsnKeyringOperation.Use, DsnKeyringOperation.Remove, DsnKeyringOperation.List)
+            from bits in Gen.Elements(128, 256)
+            from keyIdSeed in Gen.Choose(0, int.MaxValue)
+            from signature in Gen.Choose(0, int.MaxValue).Select(seed => RandomBytes(IdentityKey.SignatureLength, seed))
+            let key = operation == DsnKeyringOperation.Install ? DsnNetworkKey.Generate(bits) : null
+            let keyId = key?.Id ?? DistributedState.Internal.Hex.Encode(RandomBytes(KeyringCommandMessage.KeyIdBytes, keyIdSeed))
+            select (Message)new KeyringCommandMessage(budget, id, asker, deadline, operation, keyId, key, signature);
+
         public static IReadOnlyDictionary<MessageType, Gen<Message>> ByType { get; } = new Dictionary<MessageType, Gen<Message>>
         {
             [MessageType.Ping] = Ping,
@@ -227,6 +240,7 @@ namespace DistributedState.Tests.Protocol
             [MessageType.IndirectAck] = IndirectAck,
             [MessageType.Query] = Query,
             [MessageType.QueryResponse] = QueryResponse,
+            [MessageType.KeyringCommand] = KeyringCommand,
         };
 
         /// <summary>Any message, every type equally likely.</summary>

@@ -9,6 +9,7 @@ using DistributedState.Sessions;
 using DistributedState.Protocol;
 using DistributedState.Security;
 using Xunit;
+using DistributedState.Tests.Support;
 using static DistributedState.Tests.Security.HandshakeWire;
 
 namespace DistributedState.Tests.Security
@@ -70,7 +71,7 @@ namespace DistributedState.Tests.Security
             var key = DsnNetworkKey.Generate(bits).Bytes;
             var (ci, cr) = MemoryConnection.Pair();
             var initiating = Handshake.InitiateAsync(ci, key, _initiator, InitiatorStatement, Token);
-            var responding = Handshake.RespondAsync(cr, key, _responder, ResponderStatement, Token);
+            var responding = Handshake.RespondAsync(cr, Rings.Of(key), _responder, ResponderStatement, Token);
             var i = await initiating;
             var r = await responding;
 
@@ -116,9 +117,9 @@ namespace DistributedState.Tests.Security
             var (a1, b1) = MemoryConnection.Pair();
             var (a2, b2) = MemoryConnection.Pair();
             var s1 = Handshake.InitiateAsync(a1, _key, _initiator, InitiatorStatement, Token);
-            var r1 = Handshake.RespondAsync(b1, _key, _responder, ResponderStatement, Token);
+            var r1 = Handshake.RespondAsync(b1, Rings.Of(_key), _responder, ResponderStatement, Token);
             var s2 = Handshake.InitiateAsync(a2, _key, _initiator, InitiatorStatement, Token);
-            var r2 = Handshake.RespondAsync(b2, _key, _responder, ResponderStatement, Token);
+            var r2 = Handshake.RespondAsync(b2, Rings.Of(_key), _responder, ResponderStatement, Token);
             await Task.WhenAll(s1, r1, s2, r2);
             Assert.NotEqual(HelloKey(a1.Sent.First()), HelloKey(a2.Sent.First()));
             Assert.NotEqual(ChallengeKey(b1.Sent.First()), ChallengeKey(b2.Sent.First()));
@@ -136,7 +137,7 @@ namespace DistributedState.Tests.Security
             {
                 try
                 {
-                    await Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
+                    await Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token);
                 }
                 finally
                 {
@@ -153,6 +154,29 @@ namespace DistributedState.Tests.Security
         }
 
         [Fact]
+        public async Task A_responder_admits_an_initiator_dialling_with_any_key_of_its_ring_and_no_other()
+        {
+            var newer = DsnNetworkKey.Generate(128).Bytes;
+            var ring = Rings.Of(newer, _key);
+            foreach (var dialled in new[] { newer, _key })
+            {
+                var (ci, cr) = MemoryConnection.Pair();
+                var initiating = Handshake.InitiateAsync(ci, dialled, _initiator, InitiatorStatement, Token);
+                var r = await Handshake.RespondAsync(cr, ring, _responder, ResponderStatement, Token);
+                var i = await initiating;
+                Assert.Equal(_initiator.PublicKey, r.PeerPublicKey);
+                var frame = i.Sealer.Seal(new byte[] { 7 });
+                Assert.Equal(FrameRejection.None, r.Opener.Open(frame, out _)); // the session keys agree, whichever key was used
+                Assert.Equal(HelloLength, ci.Sent.First().Length); // the hello is protocol 2's, naming no key
+            }
+
+            var (si, sr) = MemoryConnection.Pair();
+            _ = Handshake.InitiateAsync(si, DsnNetworkKey.Generate().Bytes, _initiator, InitiatorStatement, Token);
+            var refused = await Refused(Handshake.RespondAsync(sr, ring, _responder, ResponderStatement, Token), "handshake.bad_key");
+            Assert.Contains("any key of this node's keyring", refused.Message);
+        }
+
+        [Fact]
         public async Task A_128_bit_key_and_a_256_bit_key_do_not_interoperate()
         {
             var short_ = DsnNetworkKey.Generate(128).Bytes;
@@ -160,7 +184,7 @@ namespace DistributedState.Tests.Security
             short_.CopyTo(padded, 0);
             var (ci, cr) = MemoryConnection.Pair();
             _ = Handshake.InitiateAsync(ci, short_, _initiator, InitiatorStatement, Token);
-            await Refused(Handshake.RespondAsync(cr, padded, _responder, ResponderStatement, Token), "handshake.bad_key");
+            await Refused(Handshake.RespondAsync(cr, Rings.Of(padded), _responder, ResponderStatement, Token), "handshake.bad_key");
         }
 
         public static TheoryData<string, string> BadHellos() => new TheoryData<string, string>
@@ -205,7 +229,7 @@ namespace DistributedState.Tests.Security
         {
             var (ci, cr) = MemoryConnection.Pair();
             await ci.SendAsync(new ArraySegment<byte>(BadHello(name, _key)), Token);
-            var error = await Refused(Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token), counter);
+            var error = await Refused(Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token), counter);
             if (counter == "handshake.version")
                 Assert.Contains("protocol version", error.Message);
             Assert.Empty(cr.Sent);
@@ -218,7 +242,7 @@ namespace DistributedState.Tests.Security
             {
                 var (ci, cr) = MemoryConnection.Pair();
                 await ci.SendAsync(new ArraySegment<byte>(Hello(point)), Token);
-                await Refused(Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token), "handshake.malformed");
+                await Refused(Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token), "handshake.malformed");
                 Assert.Equal(ChallengeLength, Assert.Single(cr.Sent).Length);
             }
         }
@@ -228,7 +252,7 @@ namespace DistributedState.Tests.Security
         {
             var (ci, cr) = MemoryConnection.Pair();
             ci.Dispose();
-            await Refused(Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token), "handshake.closed_by_peer");
+            await Refused(Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token), "handshake.closed_by_peer");
         }
 
         [Fact]
@@ -236,7 +260,7 @@ namespace DistributedState.Tests.Security
         {
             var (ci, cr) = MemoryConnection.Pair();
             await ci.SendAsync(new ArraySegment<byte>(new byte[4097]), Token);
-            await Assert.ThrowsAsync<InvalidDataException>(() => Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token));
+            await Assert.ThrowsAsync<InvalidDataException>(() => Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token));
         }
 
         [Fact]
@@ -244,7 +268,7 @@ namespace DistributedState.Tests.Security
         {
             var (_, cr) = MemoryConnection.Pair();
             using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, soon.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, soon.Token));
         }
 
         /// <summary>What a hand-played responder has seen and holds when it answers the initiator's proof.</summary>
@@ -377,7 +401,7 @@ namespace DistributedState.Tests.Security
         private async Task<(Task<HandshakeResult> Responding, MemoryConnection Responder)> ResponderFacing(Func<InitiatorView, FrameSealer, byte[]> proof)
         {
             var (ci, cr) = MemoryConnection.Pair();
-            var responding = Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
+            var responding = Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token);
             using var ephemeral = EphemeralKey.Create();
             var view = new InitiatorView { Hello = Hello(ephemeral.PublicKey) };
             await ci.SendAsync(new ArraySegment<byte>(view.Hello), Token);
@@ -424,7 +448,7 @@ namespace DistributedState.Tests.Security
         public async Task The_responder_refuses_a_closed_connection_after_its_challenge()
         {
             var (ci, cr) = MemoryConnection.Pair();
-            var responding = Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
+            var responding = Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token);
             using var ephemeral = EphemeralKey.Create();
             await ci.SendAsync(new ArraySegment<byte>(Hello(ephemeral.PublicKey)), Token);
             Assert.NotNull(await ci.ReceiveAsync(4096, Token));
@@ -438,7 +462,7 @@ namespace DistributedState.Tests.Security
             // Session 1, recorded.
             var (ci, cr) = MemoryConnection.Pair();
             var first = Handshake.InitiateAsync(ci, _key, _initiator, InitiatorStatement, Token);
-            await Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
+            await Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token);
             await first;
             var capturedHello = ci.Sent.ElementAt(0);
             var capturedProof = ci.Sent.ElementAt(1);
@@ -448,7 +472,7 @@ namespace DistributedState.Tests.Security
             // The initiator's hello and proof replayed to the responder: its fresh nonce and ephemeral key give new
             // session keys, so the old proof does not even authenticate, and the responder never signs.
             var (ai, ar) = MemoryConnection.Pair();
-            var responding = Handshake.RespondAsync(ar, _key, _responder, ResponderStatement, Token);
+            var responding = Handshake.RespondAsync(ar, Rings.Of(_key), _responder, ResponderStatement, Token);
             await ai.SendAsync(new ArraySegment<byte>(capturedHello), Token);
             var freshChallenge = (await ai.ReceiveAsync(4096, Token))!;
             Assert.NotEqual(ChallengeNonce(capturedChallenge), ChallengeNonce(freshChallenge));
@@ -474,7 +498,7 @@ namespace DistributedState.Tests.Security
             var (ci, mFromI) = MemoryConnection.Pair();
             var (mToR, cr) = MemoryConnection.Pair();
             var initiating = Handshake.InitiateAsync(ci, _key, _initiator, InitiatorStatement, Token);
-            var responding = Handshake.RespondAsync(cr, _key, _responder, ResponderStatement, Token);
+            var responding = Handshake.RespondAsync(cr, Rings.Of(_key), _responder, ResponderStatement, Token);
             using var towardInitiator = EphemeralKey.Create();
             using var towardResponder = EphemeralKey.Create();
 

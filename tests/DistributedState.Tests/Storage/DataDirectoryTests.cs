@@ -14,7 +14,7 @@ namespace DistributedState.Tests.Storage
     public sealed class DataDirectoryTests : IDisposable
     {
         private readonly string _path = Path.Combine(Path.GetTempPath(), "dsn-data-" + Guid.NewGuid().ToString("N"));
-        private readonly byte[] _networkKey = DsnNetworkKey.Generate().Bytes;
+        private readonly DsnNetworkKey _networkKey = DsnNetworkKey.Generate();
         private readonly IdentityKey _identity = IdentityKey.Create();
 
         public void Dispose()
@@ -24,9 +24,9 @@ namespace DistributedState.Tests.Storage
                 Directory.Delete(_path, recursive: true);
         }
 
-        private DataDirectory OpenData(string nodeId = "web01", byte[]? networkKey = null)
+        private DataDirectory OpenData(string nodeId = "web01", DsnNetworkKey? networkKey = null)
         {
-            var data = new DataDirectory(_path, nodeId, networkKey ?? _networkKey);
+            var data = new DataDirectory(_path, nodeId, () => new[] { networkKey ?? _networkKey });
             data.Prepare();
             return data;
         }
@@ -60,6 +60,8 @@ namespace DistributedState.Tests.Storage
             Assert.Equal(new[] { "status", "load", "load" }, loaded.SelectMany(b => b.Entries).Select(e => e.Key));
             Assert.Null(loaded[1].Entries[0].Value);
             Assert.Empty(Directory.GetFiles(_path, "*.tmp-*"));
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(data.StatePath)); // owner-only, as secrets are
         }
 
         [Fact]
@@ -106,7 +108,7 @@ namespace DistributedState.Tests.Storage
             Assert.Contains("'web02'", otherNode.Message);
 
             OpenData("web01").SaveOwnState(Batches(_identity));
-            var otherNetwork = Assert.Throws<DsnDataFileException>(() => Load(OpenData("web01", DsnNetworkKey.Generate().Bytes)));
+            var otherNetwork = Assert.Throws<DsnDataFileException>(() => Load(OpenData("web01", DsnNetworkKey.Generate())));
             Assert.Equal(DsnDataFileProblem.OtherNetwork, otherNetwork.Problem);
 
             // NodeIds compare ignoring case, as everywhere.
@@ -123,6 +125,21 @@ namespace DistributedState.Tests.Storage
         }
 
         [Fact]
+        public void Files_written_under_a_key_load_while_the_ring_holds_it_and_are_rewritten_under_the_new_primary()
+        {
+            var data = OpenData();
+            data.SaveMembers(new MemberList(7, Array.Empty<KeyValuePair<string, DsnEndpoint>>()));
+            var next = DsnNetworkKey.Generate();
+            IReadOnlyList<DsnNetworkKey> ring = new[] { next, _networkKey }; // mid-rotation: the new key is primary
+            var rotating = new DataDirectory(_path, "web01", () => ring);
+            Assert.Equal(7, rotating.LoadMembers()!.OwnPort);
+            rotating.SaveMembers(new MemberList(8, Array.Empty<KeyValuePair<string, DsnEndpoint>>()));
+            ring = new[] { next }; // the old key removed
+            Assert.Equal(8, rotating.LoadMembers()!.OwnPort);
+            Assert.Equal(DsnDataFileProblem.OtherNetwork, Assert.Throws<DsnDataFileException>(() => OpenData().LoadMembers()).Problem);
+        }
+
+        [Fact]
         public void A_file_of_the_other_kind_is_corrupt_and_the_leftovers_of_a_crash_are_removed()
         {
             var data = OpenData();
@@ -130,8 +147,8 @@ namespace DistributedState.Tests.Storage
             File.Copy(data.MembersPath, data.StatePath);
             Assert.Equal(DsnDataFileProblem.Corrupt, Assert.Throws<DsnDataFileException>(() => Load(data)).Problem);
 
-            File.WriteAllText(data.StatePath + ".tmp-0123", "half");
-            File.WriteAllText(data.MembersPath + ".tmp-4567", "half");
+            File.WriteAllText(Path.Combine(_path, "." + Path.GetFileName(data.StatePath) + ".tmp-0123"), "half");
+            File.WriteAllText(Path.Combine(_path, "." + Path.GetFileName(data.MembersPath) + ".tmp-4567"), "half");
             OpenData();
             Assert.Empty(Directory.GetFiles(_path, "*.tmp-*"));
         }
@@ -142,7 +159,7 @@ namespace DistributedState.Tests.Storage
             Directory.CreateDirectory(_path);
             var file = Path.Combine(_path, "not-a-directory");
             File.WriteAllText(file, "x");
-            var error = Assert.Throws<DsnArgumentException>(() => new DataDirectory(file, "web01", _networkKey).Prepare());
+            var error = Assert.Throws<DsnArgumentException>(() => new DataDirectory(file, "web01", () => new[] { _networkKey }).Prepare());
             Assert.Equal(nameof(DsnNodeOptions.DataPath), error.ParamName);
         }
     }
