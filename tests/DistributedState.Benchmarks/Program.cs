@@ -51,7 +51,7 @@ namespace DistributedState.Benchmarks
             }
 
             if (args.Scenario == "child")
-                return await ProcessCluster.RunChildAsync(args).ConfigureAwait(false);
+                return await ChildNode.RunAsync(args).ConfigureAwait(false);
 
             var requested = args.Scenario == "all" ? AllScenarios : args.Scenario.Split(',', StringSplitOptions.RemoveEmptyEntries);
             var unknown = requested.Where(s => !AllScenarios.Contains(s)).ToList();
