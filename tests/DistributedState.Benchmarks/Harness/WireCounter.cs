@@ -27,8 +27,8 @@ namespace DistributedState.Benchmarks.Harness
             var set = string.Join(", ", ports.Select(p => p.ToString(CultureInfo.InvariantCulture)));
             // The first rule accepts what it counted, so a packet between two listening ports is not counted twice
             // (accept ends only this table's chain; other tables still see the packet).
-            var script = $"table inet {table} {{ chain out {{ type filter hook output priority 0; policy accept; " +
-                $"th sport {{ {set} }} counter accept; th dport {{ {set} }} counter; }} }}";
+            var script = $"table inet {table} {{\n chain out {{\n  type filter hook output priority 0; policy accept;\n" +
+                $"  th sport {{ {set} }} counter accept\n  th dport {{ {set} }} counter\n }}\n}}\n";
             why = Nft("-f -", script, out var error) ? null : "nft failed: " + error;
             return why is null ? new WireCounter(table) : null;
         }
