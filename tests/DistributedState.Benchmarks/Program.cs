@@ -155,7 +155,7 @@ compare              ours and Serf agents (if `serf` is installed), same N, one 
 
         public string Scenario { get; }
 
-        private static readonly HashSet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "processes" };
+        private static readonly HashSet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "processes", "warm" };
 
         public static Arguments Parse(string[] argv)
         {

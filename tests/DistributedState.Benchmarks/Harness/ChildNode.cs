@@ -12,8 +12,8 @@ namespace DistributedState.Benchmarks.Harness
     /// <summary>
     /// The child side of <see cref="ProcessCluster"/>: one node in this process. It reports on stdout
     /// <c>READY port pid mainTs startTs startedTs</c>, status changes (<c>ST ts peer status</c>), whom it sees alive
-    /// (<c>AC ids</c>) and, when started with <c>--holds M,K</c>, <c>HELD ts</c> once it sees M members Alive with K
-    /// keys each. Commands arrive on stdin as <c>verb tag args…</c> and are answered <c>OK tag fields…</c> or
+    /// (<c>AC ids</c>) and, when started with <c>--holds M,K</c>, <c>HELD ts jitMs methods</c> (with the JIT time and methods compiled since StartAsync was called) once it sees M members Alive with at least K
+    /// keys each; with <c>--warm</c> it first runs a throwaway join (<see cref="WarmUpAsync"/>). Commands arrive on stdin as <c>verb tag args…</c> and are answered <c>OK tag fields…</c> or
     /// <c>ERR tag message</c>:
     /// <list type="bullet">
     /// <item><c>set tag key value</c>: SetData; answers the timestamp taken just before it.</item>
@@ -21,7 +21,7 @@ namespace DistributedState.Benchmarks.Harness
     /// <item><c>when tag owner key value [owner key value…]</c>: answers, once this node holds every listed value,
     /// the latest of the times at which each arrived (from its StateChanged event), so a late command still
     /// answers when the value really arrived.</item>
-    /// <item><c>holds tag M K</c>: answers the time at which it saw M members Alive with K keys each.</item>
+    /// <item><c>holds tag M K</c>: answers the time at which it saw M members Alive with at least K keys each.</item>
     /// <item><c>burst tag seconds keyspace</c>: writes as fast as one thread can (key t0000… cycling, value = write
     /// index); answers start, end and the number of writes.</item>
     /// <item><c>stats tag</c>: bytes.sent, frames.sent and the number of sessions. <c>gc tag</c>: full compacting collections.
@@ -37,6 +37,9 @@ namespace DistributedState.Benchmarks.Harness
         private readonly List<ValueWaiter> _valueWaiters = new List<ValueWaiter>();
         private readonly List<HoldWaiter> _holdWaiters = new List<HoldWaiter>();
         private readonly object _output = new object();
+
+        private TimeSpan _jitAtStart;
+        private long _methodsAtStart;
 
         private ChildNode(DsnNode node) => _node = node;
 
@@ -83,10 +86,14 @@ namespace DistributedState.Benchmarks.Harness
             foreach (var port in (args.Get("bootstrap") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
                 options.BootstrapNodes.Add(new DsnEndpoint("127.0.0.1", int.Parse(port, CultureInfo.InvariantCulture)));
 
+            if (args.Flag("warm"))
+                await WarmUpAsync().ConfigureAwait(false);
+            var jitAtStart = System.Runtime.JitInfo.GetCompilationTime();
+            var methodsAtStart = System.Runtime.JitInfo.GetCompiledMethodCount();
             var startAt = Clock.Now;
             var node = await DsnNode.StartAsync(options).ConfigureAwait(false);
             var startedAt = Clock.Now;
-            var child = new ChildNode(node);
+            var child = new ChildNode(node) { _jitAtStart = jitAtStart, _methodsAtStart = methodsAtStart };
             child.Attach();
             if (args.Get("holds") is { } holds)
             {
@@ -97,6 +104,26 @@ namespace DistributedState.Benchmarks.Harness
             child.Emit(string.Create(CultureInfo.InvariantCulture, $"READY {node.LocalEndPoint.Port} {Environment.ProcessId} {mainAt} {startAt} {startedAt}"));
             child.EmitAlive();
             return await child.ServeAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// With <c>--warm</c>: two throwaway nodes of a network of their own join, exchange 100 keys and crash before
+        /// the measured StartAsync, so the join that follows runs on jitted code (what a cold process costs beyond
+        /// that is the difference from a run without it).
+        /// </summary>
+        private static async Task WarmUpAsync()
+        {
+            var key = DsnNetworkKey.Generate();
+            DsnNodeOptions Options(string id) => new DsnNodeOptions { NodeId = id, Port = 0, BindAddress = IPAddress.Loopback, NetworkKey = key, PersistIdentity = false };
+            var first = await DsnNode.StartAsync(Options("warm-a")).ConfigureAwait(false);
+            first.SetData(Enumerable.Range(0, 100).Select(k => new KeyValuePair<string, string>("key" + k.ToString("000", CultureInfo.InvariantCulture), "warm-up value")));
+            var options = Options("warm-b");
+            options.BootstrapNodes.Add(first.AdvertisedEndPoint);
+            var second = await DsnNode.StartAsync(options).ConfigureAwait(false);
+            var deadline = Clock.Now + 10 * System.Diagnostics.Stopwatch.Frequency;
+            while (second.GetState("warm-a").Count < 100 && Clock.Now < deadline)
+                await Task.Delay(10).ConfigureAwait(false); // a warm-up, not a measurement: polling is fine
+            await Task.WhenAll(first.CrashAsync(), second.CrashAsync()).ConfigureAwait(false);
         }
 
         private void Attach()
@@ -315,10 +342,13 @@ namespace DistributedState.Benchmarks.Harness
                 for (var i = _holdWaiters.Count - 1; i >= 0; i--)
                 {
                     var w = _holdWaiters[i];
-                    if (peers.Count(p => p.Status == DsnPeerStatus.Alive && p.KeyCount == w.Keys) < w.Members)
+                    if (peers.Count(p => p.Status == DsnPeerStatus.Alive && p.KeyCount >= w.Keys) < w.Members)
                         continue;
                     _holdWaiters.RemoveAt(i);
-                    Emit((w.Tag is null ? "HELD " : "OK " + w.Tag + " ") + at.ToString(CultureInfo.InvariantCulture));
+                    if (w.Tag is null)
+                        Emit(string.Create(CultureInfo.InvariantCulture, $"HELD {at} {(System.Runtime.JitInfo.GetCompilationTime() - _jitAtStart).TotalMilliseconds:0.0} {System.Runtime.JitInfo.GetCompiledMethodCount() - _methodsAtStart}"));
+                    else
+                        Emit("OK " + w.Tag + " " + at.ToString(CultureInfo.InvariantCulture));
                 }
             }
         }

@@ -18,6 +18,10 @@ namespace DistributedState.Benchmarks.Harness
         public long MainEntered { get; set; }
         public long StartCalled { get; set; }
         public long StartReturned { get; set; }
+
+        /// <summary>JIT compilation time (all threads) and methods compiled from StartAsync until the hold condition was met.</summary>
+        public double JitMsUntilHeld { get; set; }
+        public long MethodsJittedUntilHeld { get; set; }
     }
 
     /// <summary>
@@ -83,9 +87,10 @@ namespace DistributedState.Benchmarks.Harness
         /// <summary>
         /// Starts a child joined through up to two random live members and returns its timing. With
         /// <paramref name="holdMembers"/>, the child reports (<see cref="HeldAsync"/>) when it first sees that many
-        /// members (itself included) Alive, each with <paramref name="holdKeys"/> keys.
+        /// members (itself included) Alive, each with at least <paramref name="holdKeys"/> keys.
         /// </summary>
-        public async Task<ChildTiming> StartMemberAsync(string id, int? holdMembers = null, int holdKeys = 0)
+        /// <param name="warm">The child runs a throwaway join first (<see cref="ChildNode"/>), so its StartAsync runs on jitted code.</param>
+        public async Task<ChildTiming> StartMemberAsync(string id, int? holdMembers = null, int holdKeys = 0, bool warm = false)
         {
             List<int> ports;
             lock (_children)
@@ -108,6 +113,8 @@ namespace DistributedState.Benchmarks.Harness
                 info.ArgumentList.Add(members.ToString(CultureInfo.InvariantCulture) + "," + holdKeys.ToString(CultureInfo.InvariantCulture));
             }
 
+            if (warm)
+                info.ArgumentList.Add("--warm");
             info.Environment["DOTNET_TieredPGO"] = "1";
             var process = new Process { StartInfo = info, EnableRaisingEvents = true };
             var child = new Child(id, process);
@@ -165,6 +172,8 @@ namespace DistributedState.Benchmarks.Harness
                     child.Ready.TrySetResult(int.Parse(parts[1], CultureInfo.InvariantCulture));
                     break;
                 case "HELD":
+                    child.Timing.JitMsUntilHeld = double.Parse(parts[2], CultureInfo.InvariantCulture);
+                    child.Timing.MethodsJittedUntilHeld = long.Parse(parts[3], CultureInfo.InvariantCulture);
                     child.Held.TrySetResult(long.Parse(parts[1], CultureInfo.InvariantCulture));
                     break;
                 case "OK":

@@ -80,10 +80,12 @@ namespace DistributedState.Benchmarks.Scenarios
             public List<double> StartReturned { get; } = new List<double>();
             public List<double> Complete { get; } = new List<double>();
             public List<double> FromSpawn { get; } = new List<double>();
+            public List<double> JitMs { get; } = new List<double>();
+            public List<double> MethodsJitted { get; } = new List<double>();
         }
 
         /// <summary>Gives every member K keys, waits until all hold all, then joins new children one at a time (the first a discarded warm-up); each leaves before the next.</summary>
-        public static async Task<JoinTimes> JoinAsync(ProcessCluster cluster, int trials, int keys)
+        public static async Task<JoinTimes> JoinAsync(ProcessCluster cluster, int trials, int keys, bool warm = false)
         {
             var ids = cluster.LiveIds;
             var n = ids.Count;
@@ -93,9 +95,9 @@ namespace DistributedState.Benchmarks.Scenarios
             var times = new JoinTimes();
             for (var t = -1; t < trials; t++)
             {
-                var id = "joiner" + (t + 1).ToString(CultureInfo.InvariantCulture);
+                var id = (warm ? "warmjoiner" : "joiner") + (t + 1).ToString(CultureInfo.InvariantCulture);
                 // The joiner holds no keys itself: with K > 0 it must see the N members; with none, N + itself.
-                var timing = await cluster.StartMemberAsync(id, keys == 0 ? n + 1 : n, keys).ConfigureAwait(false);
+                var timing = await cluster.StartMemberAsync(id, keys == 0 ? n + 1 : n, keys, warm).ConfigureAwait(false);
                 var held = await cluster.HeldAsync(id, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 await cluster.StopAsync(id).ConfigureAwait(false);
                 await cluster.WaitAllAliveAsync(Common.FormTimeout).ConfigureAwait(false);
@@ -105,7 +107,9 @@ namespace DistributedState.Benchmarks.Scenarios
                 times.StartReturned.Add(Clock.Ms(timing.StartCalled, timing.StartReturned));
                 times.Complete.Add(Clock.Ms(timing.StartCalled, held));
                 times.FromSpawn.Add(Clock.Ms(timing.Spawned, held));
-                Progress.Say($"  {id}: start-up {times.StartUp[^1]:0} ms, StartAsync → holds all {times.Complete[^1]:0} ms");
+                times.JitMs.Add(timing.JitMsUntilHeld);
+                times.MethodsJitted.Add(timing.MethodsJittedUntilHeld);
+                Progress.Say($"  {id}: start-up {times.StartUp[^1]:0} ms, StartAsync → holds all {times.Complete[^1]:0} ms, of it JIT {times.JitMs[^1]:0} ms ({times.MethodsJitted[^1]:0} methods)");
             }
 
             return times;

@@ -129,7 +129,7 @@ namespace DistributedState.Benchmarks.Scenarios
                     ratio.Add(f.Field.Replace("_ms", "", StringComparison.Ordinal).Replace("_mb", "", StringComparison.Ordinal) + "_ratio", other.Value == 0 ? double.NaN : f.Value / other.Value);
             }
 
-            ratio.Notes.Add("ours / Serf, same machine, same N, Serf's cluster run right after ours: below 1 = ours is faster or cheaper (for largest_value: ours accepts less)");
+            ratio.Notes.Add("ours / Serf, same machine, same N, Serf's cluster run right after ours: below 1 = ours is faster or cheaper (for largest_value: above 1 = ours accepts larger values)");
             return ratio;
         }
     }

@@ -111,8 +111,16 @@ namespace DistributedState.Benchmarks.Scenarios
                         result.Add("complete_median_ms", Stats.Median(times.Complete));
                     result.Add("complete_max_ms", Stats.Max(times.Complete));
                     result.Add("from_spawn_median_ms", Stats.Median(times.FromSpawn));
+                    result.Add("jit_during_join_median_ms", Stats.Median(times.JitMs));
+                    result.Add("methods_jitted_during_join_median_count", Stats.Median(times.MethodsJitted));
+                    var warm = await AcrossProcesses.JoinAsync(cluster, trials, keys, warm: true).ConfigureAwait(false);
+                    result.Add("warm_process_complete_median_ms", Stats.Median(warm.Complete));
+                    result.Add("warm_process_complete_max_ms", Stats.Max(warm.Complete));
+                    result.Add("warm_process_start_returned_median_ms", Stats.Median(warm.StartReturned));
+                    result.Add("warm_process_jit_during_join_median_ms", Stats.Median(warm.JitMs));
                     result.Notes.Add("one node per process; complete = from StartAsync in the joiner's process until it lists all N members Alive with all their keys (its own timestamps); " +
-                        "process_start_up = from the parent's spawn until the child calls StartAsync (runtime start, assembly load); from_spawn = both; the first join is a discarded warm-up of the members, every joiner is a cold process");
+                        "process_start_up = from the parent's spawn until the child calls StartAsync (runtime start, assembly load); from_spawn = both; the first join is a discarded warm-up of the members, every joiner is a cold process; " +
+                        "warm_process_* = the same with joiners that first ran a throwaway join of their own (--warm), so the difference is the cold process's JIT and first-use costs; jit_during_join = JIT compilation time (System.Runtime.JitInfo, summed over threads) from StartAsync until complete");
                 }).ConfigureAwait(false));
             }
 
