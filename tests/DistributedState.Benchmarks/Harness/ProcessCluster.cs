@@ -71,17 +71,39 @@ namespace DistributedState.Benchmarks.Harness
             public int Port;
         }
 
+        /// <summary>Children that exited before they were ready (their join failed) and were started once more; the scenarios note them.</summary>
+        public List<string> Restarted { get; } = new List<string>();
+
         public async Task AddManyAsync(IReadOnlyList<string> ids)
         {
             var rest = ids;
             if (LiveIds.Count == 0 && ids.Count > 0)
             {
-                await StartMemberAsync(ids[0]).ConfigureAwait(false);
+                await StartOrRetryAsync(ids[0]).ConfigureAwait(false);
                 rest = ids.Skip(1).ToList();
             }
 
             for (var i = 0; i < rest.Count; i += 4)
-                await Task.WhenAll(rest.Skip(i).Take(4).Select(id => StartMemberAsync(id))).ConfigureAwait(false);
+                await Task.WhenAll(rest.Skip(i).Take(4).Select(StartOrRetryAsync)).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// On a machine loaded far beyond its cores a join can fail (the child prints the DsnJoinException on stderr and
+        /// exits); forming a cluster starts such a member once more rather than losing the whole run, and says so.
+        /// </summary>
+        private async Task StartOrRetryAsync(string id)
+        {
+            try
+            {
+                await StartMemberAsync(id).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException error)
+            {
+                lock (Restarted)
+                    Restarted.Add($"{id} ({error.Message})");
+                Progress.Say($"  {id} failed to start ({error.Message}); starting it once more");
+                await StartMemberAsync(id).ConfigureAwait(false);
+            }
         }
 
         /// <summary>

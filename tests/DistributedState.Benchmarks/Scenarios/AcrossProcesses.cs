@@ -29,6 +29,8 @@ namespace DistributedState.Benchmarks.Scenarios
                 var meshed = await Common.WaitForConnectionsAsync(() => SessionCountsAsync(cluster), n, TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
                 result.Notes.Add($"{n} child processes (4 started at a time) running after {started / 1000:0.0} s, full membership everywhere after {formed / 1000:0.0} s, " +
                     (meshed ? $"connections settled after {Clock.MsSince(start) / 1000:0.0} s" : "connections still forming after 30 s (measured anyway)"));
+                if (cluster.Restarted.Count > 0)
+                    result.Notes.Add("children whose join failed and that were started once more: " + string.Join("; ", cluster.Restarted) + " (the exception is on the harness's stderr)");
                 Progress.Say($"  formed N={n} processes in {formed / 1000:0.0} s, connections settled: {meshed}");
                 return cluster;
             }
