@@ -80,6 +80,8 @@ namespace DistributedState.Benchmarks.Scenarios
             var joins = await cluster.JoinAsync(Math.Max(3, trials / 6)).ConfigureAwait(false);
             result.Add("join_ms", Stats.Median(joins));
             result.Add("join_from_spawn_ms", Stats.Median(joins));
+            if (cluster.LeaveHangs > 0)
+                result.Notes.Add($"{cluster.LeaveHangs} joiner agent(s) had not exited 10 s after SIGINT (their leave was logged) and got a second SIGINT");
             result.Add("largest_value_bytes", await cluster.LargestValueAsync().ConfigureAwait(false));
             await FailuresAsync(cluster, n, result).ConfigureAwait(false);
             result.Notes.Add("propagation = from the writer agent's own log line for its tag update (or the CLI's return, if earlier) until the last other agent logs EventMemberUpdate; join_ms = from spawning the agent (Go's start-up is a few ms) until its log shows every member joined; largest value = the largest tag value `serf tags -set` accepts (Serf bounds a member's encoded tags at 512 bytes)");
