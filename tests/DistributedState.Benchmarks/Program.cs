@@ -16,7 +16,7 @@ namespace DistributedState.Benchmarks
     /// </summary>
     public static class Program
     {
-        private static readonly string[] AllScenarios = { "join", "propagation", "throughput", "failure", "memory", "traffic", "soak", "scale", "query", "churn", "rotation" };
+        private static readonly string[] AllScenarios = { "join", "propagation", "throughput", "failure", "memory", "traffic", "soak", "scale", "query", "churn", "rotation", "compare" };
 
         public static async Task<int> Main(string[] argv)
         {
@@ -51,7 +51,7 @@ namespace DistributedState.Benchmarks
             }
 
             if (args.Scenario == "child")
-                return await ProcessCluster.RunChildAsync(args).ConfigureAwait(false);
+                return await ChildNode.RunAsync(args).ConfigureAwait(false);
 
             var requested = args.Scenario == "all" ? AllScenarios : args.Scenario.Split(',', StringSplitOptions.RemoveEmptyEntries);
             var unknown = requested.Where(s => !AllScenarios.Contains(s)).ToList();
@@ -109,18 +109,19 @@ namespace DistributedState.Benchmarks
             "scale" => ScaleScenario.RunAsync(args),
             "query" => QueryScenario.RunAsync(args),
             "rotation" => RotationScenario.RunAsync(args),
+            "compare" => CompareScenario.RunAsync(args),
             _ => throw new ArgumentException(scenario),
         };
 
         private static void Usage()
         {
             Console.Error.WriteLine(@"usage: dotnet run -c Release --project tests/DistributedState.Benchmarks -- <scenario> [options]
-scenarios: join | propagation | throughput | failure | memory | traffic | soak | scale | query | churn | rotation | all | micro [BenchmarkDotNet args]
+scenarios: join | propagation | throughput | failure | memory | traffic | soak | scale | query | churn | rotation | compare | all | micro [BenchmarkDotNet args]
   (several at once: join,propagation)
 options:
   --nodes N[,N...]   cluster sizes (defaults per scenario: join 10,30,100; propagation 2,10,30,100; throughput 10;
                      failure 10,30; memory 1,10,100; traffic 10,30,100; soak 30; query 10,30; churn 5;
-                     rotation 10,30)
+                     rotation 10,30; compare 10,30)
   --trials T         trials per size (propagation 200, join 10, query 20, rotation 10, failure 5 in-process / 3 with --processes)
   --seconds S        throughput: writing time (10); traffic: idle window (10); soak: duration (60; 600 = 10 min);
                      failure: idle window for false reports (10)
@@ -131,7 +132,13 @@ options:
   --writes W         traffic, scale: timed single writes (100, 50)
   --max-nodes M      scale: real nodes above M are not run; their virtual-time rows still are (250)
   --simulated-writes W  scale: writes per size in the virtual-time simulation (200)
-  --processes        failure: one node per child process; crash = SIGKILL, freeze = SIGSTOP (/bin/kill)
+  --processes        one node per child process (join, propagation, throughput, failure, memory, traffic, soak;
+                     compare always): times from events in the children on one monotonic clock, CPU and RSS
+                     from /proc; crash = SIGKILL, freeze = SIGSTOP (/bin/kill). Defaults: N = 10,30 (2,10,30
+                     for propagation, 30 for soak); throughput runs one writer only
+compare              ours and Serf agents (if `serf` is installed), same N, one process each, ours then Serf:
+                     --nodes (10,30), --trials propagation trials (30; joins = trials/6, at least 3; failures 3
+                     each), --seconds idle window (30); bytes on the wire via nftables when run as root
   --json FILE        write one object per scenario and N (units in field names)");
         }
     }
@@ -152,7 +159,7 @@ options:
 
         public string Scenario { get; }
 
-        private static readonly HashSet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "processes" };
+        private static readonly HashSet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "processes", "warm" };
 
         public static Arguments Parse(string[] argv)
         {

@@ -62,20 +62,23 @@ namespace DistributedState.Benchmarks.Scenarios
         /// Membership converges before every node has dialled every peer; measurements start once connections have
         /// settled: every node holds N-1 sessions in a full mesh, or, beyond <c>MaxConnections</c>, at least the dial
         /// target and at most the cap (the runtime's <see cref="ConnectionPolicy"/>). No event reports a new session, so
-        /// this polls every 20 ms, bounded by 30 s.
+        /// this polls (every 20 ms in one process), bounded by 30 s.
         /// </summary>
-        public static async Task<bool> WaitForConnectionsAsync(InProcessCluster cluster, int n)
+        public static Task<bool> WaitForConnectionsAsync(InProcessCluster cluster, int n) =>
+            WaitForConnectionsAsync(() => Task.FromResult<IReadOnlyList<int>>(cluster.Nodes.Select(Internals.SessionCount).ToList()), n, TimeSpan.FromMilliseconds(20));
+
+        /// <summary>The same wait for nodes whose session counts come from elsewhere (child processes, asked every <paramref name="every"/>).</summary>
+        public static async Task<bool> WaitForConnectionsAsync(Func<Task<IReadOnlyList<int>>> sessionCounts, int n, TimeSpan every)
         {
-            var nodes = cluster.Nodes;
             var cap = new DistributedState.DsnNodeOptions().MaxConnections;
             var least = Math.Min(n - 1, ConnectionPolicy.DialTarget(n - 1, cap));
             var most = Math.Min(n - 1, cap);
             var deadline = Clock.Now + 30 * System.Diagnostics.Stopwatch.Frequency;
             while (Clock.Now < deadline)
             {
-                if (nodes.All(x => Internals.SessionCount(x) is var count && count >= least && count <= most))
+                if ((await sessionCounts().ConfigureAwait(false)).All(count => count >= least && count <= most))
                     return true;
-                await Task.Delay(20).ConfigureAwait(false);
+                await Task.Delay(every).ConfigureAwait(false);
             }
 
             return false;

@@ -68,7 +68,8 @@ namespace DistributedState.Benchmarks.Scenarios
             _ => processes ? "sigstop" : "freeze",
         };
 
-        private static async Task TrialsAsync(IFailureCluster cluster, FailureKind kind, int n, int trials, ScenarioResult result)
+        /// <summary>Trials of one kind of failure on a formed cluster (ours in one process or in many, or Serf agents, for compare).</summary>
+        public static async Task TrialsAsync(IFailureCluster cluster, FailureKind kind, int n, int trials, ScenarioResult result)
         {
             var random = new Random(n * 31 + (int)kind);
             var allSeen = new List<double>();

@@ -15,6 +15,8 @@ namespace DistributedState.Benchmarks.Scenarios
             var results = new List<ScenarioResult>();
             var trials = args.Int("trials", 10);
             var keys = args.Int("keys", 100);
+            if (args.Flag("processes"))
+                return await AcrossProcessesAsync(args.Nodes(10, 30), trials, keys).ConfigureAwait(false);
             foreach (var n in args.Nodes(10, 30, 100))
             {
                 results.Add(await Common.Guard("join", n, null, async result =>
@@ -84,6 +86,41 @@ namespace DistributedState.Benchmarks.Scenarios
                     var stateKib = nodes.Sum(x => x.GetState(x.NodeId).Sum(e => e.Key.Length + e.Value.Length)) / 1024.0;
                     result.Add("network_state_kib", stateKib);
                     result.Notes.Add("complete = from StartAsync until the joiner lists all N members Alive with all their keys; the first join is a discarded warm-up; each joiner leaves gracefully before the next");
+                }).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
+        private static async Task<List<ScenarioResult>> AcrossProcessesAsync(IReadOnlyList<int> sizes, int trials, int keys)
+        {
+            var results = new List<ScenarioResult>();
+            foreach (var n in sizes)
+            {
+                results.Add(await Common.Guard("join", n, "processes", async result =>
+                {
+                    await using var cluster = await AcrossProcesses.FormAsync(n, result).ConfigureAwait(false);
+                    var times = await AcrossProcesses.JoinAsync(cluster, trials, keys).ConfigureAwait(false);
+                    result.Add("keys_per_member_count", keys);
+                    result.Add("trials_count", times.Complete.Count);
+                    result.Add("process_start_up_median_ms", Stats.Median(times.StartUp));
+                    result.Add("start_returned_median_ms", Stats.Median(times.StartReturned));
+                    if (n == 30)
+                        result.AtMost("complete_median_ms", Stats.Median(times.Complete), 250, "ms");
+                    else
+                        result.Add("complete_median_ms", Stats.Median(times.Complete));
+                    result.Add("complete_max_ms", Stats.Max(times.Complete));
+                    result.Add("from_spawn_median_ms", Stats.Median(times.FromSpawn));
+                    result.Add("jit_during_join_median_ms", Stats.Median(times.JitMs));
+                    result.Add("methods_jitted_during_join_median_count", Stats.Median(times.MethodsJitted));
+                    var warm = await AcrossProcesses.JoinAsync(cluster, trials, keys, warm: true).ConfigureAwait(false);
+                    result.Add("warm_process_complete_median_ms", Stats.Median(warm.Complete));
+                    result.Add("warm_process_complete_max_ms", Stats.Max(warm.Complete));
+                    result.Add("warm_process_start_returned_median_ms", Stats.Median(warm.StartReturned));
+                    result.Add("warm_process_jit_during_join_median_ms", Stats.Median(warm.JitMs));
+                    result.Notes.Add("one node per process; complete = from StartAsync in the joiner's process until it lists all N members Alive with all their keys (its own timestamps); " +
+                        "process_start_up = from the parent's spawn until the child calls StartAsync (runtime start, assembly load); from_spawn = both; the first join is a discarded warm-up of the members, every joiner is a cold process; " +
+                        "warm_process_* = the same with joiners that first ran a throwaway join of their own (--warm), so the difference is the cold process's JIT and first-use costs; jit_during_join = JIT compilation time (System.Runtime.JitInfo, summed over threads) from StartAsync until complete");
                 }).ConfigureAwait(false));
             }
 

@@ -14,6 +14,8 @@ namespace DistributedState.Benchmarks.Scenarios
         {
             var results = new List<ScenarioResult>();
             var keys = args.Int("keys", 10);
+            if (args.Flag("processes"))
+                return await AcrossProcessesAsync(args.Nodes(10, 30), keys).ConfigureAwait(false);
             var stages = args.Nodes(1, 10, 100).OrderBy(x => x).ToList();
 
             // Warm up: JIT, crypto providers and thread pool, so the first stage does not carry one-time costs.
@@ -76,6 +78,34 @@ namespace DistributedState.Benchmarks.Scenarios
             finally
             {
                 await cluster.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return results;
+        }
+
+        /// <summary>RSS of each node's own process (/proc VmRSS) once N nodes with K keys each have converged: as it stands, and after full collections.</summary>
+        private static async Task<List<ScenarioResult>> AcrossProcessesAsync(IReadOnlyList<int> sizes, int keys)
+        {
+            var results = new List<ScenarioResult>();
+            foreach (var n in sizes)
+            {
+                results.Add(await Common.Guard("memory", n, "processes", async result =>
+                {
+                    await using var cluster = await AcrossProcesses.FormAsync(n, result).ConfigureAwait(false);
+                    var ids = cluster.LiveIds;
+                    var k = keys.ToString(CultureInfo.InvariantCulture);
+                    await cluster.AskAllAsync(ids, "fill", k).ConfigureAwait(false);
+                    await cluster.AskAllAsync(ids, "holds", n.ToString(CultureInfo.InvariantCulture), k).ConfigureAwait(false);
+                    var pids = AcrossProcesses.Pids(cluster);
+                    var standing = AcrossProcesses.Rss(pids);
+                    await cluster.AskAllAsync(ids, "gc").ConfigureAwait(false);
+                    var collected = AcrossProcesses.Rss(pids);
+                    result.Add("keys_per_node_count", keys);
+                    result.Add("rss_per_process_median_mb", standing.Median).Add("rss_per_process_max_mb", standing.Max);
+                    result.Add("rss_after_gc_per_process_median_mb", collected.Median).Add("rss_after_gc_per_process_max_mb", collected.Max);
+                    result.Add("threads_per_process_median_count", standing.ThreadsMedian);
+                    result.Notes.Add($"one node per process, {keys} keys each, all converged; rss = VmRSS as the process stands (what ps shows, comparable with Serf's); rss_after_gc = after two compacting and one aggressive full collection in each child");
+                }).ConfigureAwait(false));
             }
 
             return results;

@@ -20,6 +20,8 @@ namespace DistributedState.Benchmarks.Scenarios
             var results = new List<ScenarioResult>();
             var seconds = args.Double("seconds", 60);
             var rate = Math.Max(1, args.Int("rate", 50));
+            if (args.Flag("processes"))
+                return await AcrossProcessesAsync(args.Nodes(30), seconds, rate).ConfigureAwait(false);
             foreach (var n in args.Nodes(30))
             {
                 results.Add(await Common.Guard("soak", n, null, async result =>
@@ -108,6 +110,90 @@ namespace DistributedState.Benchmarks.Scenarios
                     result.Notes.Add("memory over time (s: managed MB / RSS MB / threads): " + string.Join("; ", samples.Select(x => $"{x.At:0}: {x.Managed:0.0}/{x.Rss:0}/{x.Threads}")));
                     if (grown.Count > 0)
                         result.Notes.Add("tables that grew: " + string.Join(", ", grown));
+                }).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
+        /// <summary>
+        /// The soak with one node per process: writes sent to the children round-robin, one per second timed until
+        /// every peer has it, RSS and threads of every process sampled from /proc, false failure reports, and at the
+        /// end every process must hold every writer's final values (the nodes' internal tables are not visible here).
+        /// </summary>
+        private static async Task<List<ScenarioResult>> AcrossProcessesAsync(IReadOnlyList<int> sizes, double seconds, int rate)
+        {
+            var results = new List<ScenarioResult>();
+            foreach (var n in sizes)
+            {
+                results.Add(await Common.Guard("soak", n, "processes", async result =>
+                {
+                    await using var cluster = await AcrossProcesses.FormAsync(n, result).ConfigureAwait(false);
+                    var ids = cluster.LiveIds;
+                    var pids = AcrossProcesses.Pids(cluster);
+                    const int keysPerWriter = 20;
+                    var last = ids.Select(_ => new string?[keysPerWriter]).ToArray();
+                    var samples = new List<(double At, double RssMedian, double RssMax, double Threads)>();
+                    var probe = new List<double>();
+                    var probeTimeouts = 0;
+                    var start = Clock.Now;
+                    var sampleEvery = Math.Max(1, seconds / 12);
+                    var nextSample = 0.0;
+                    long i = 0;
+                    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / rate));
+                    while (Clock.MsSince(start) / 1000 < seconds)
+                    {
+                        var elapsed = Clock.MsSince(start) / 1000;
+                        if (elapsed >= nextSample)
+                        {
+                            var s = AcrossProcesses.Rss(pids);
+                            samples.Add((elapsed, s.Median, s.Max, s.ThreadsMedian));
+                            nextSample += sampleEvery;
+                        }
+
+                        var w = (int)(i % n);
+                        var k = (int)(i / n % keysPerWriter);
+                        var value = "s" + i.ToString(CultureInfo.InvariantCulture);
+                        var key = "soak" + k.ToString(CultureInfo.InvariantCulture);
+                        var setAt = long.Parse((await cluster.AskAsync(ids[w], "set", key, value).ConfigureAwait(false))[0], CultureInfo.InvariantCulture);
+                        last[w][k] = value;
+                        if (i % rate == 0)
+                        {
+                            var answers = cluster.AskAllAsync(ids.Where(id => id != ids[w]), "when", ids[w], key, value);
+                            if (await Task.WhenAny(answers, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false) == answers)
+                                probe.Add((await answers.ConfigureAwait(false)).Max(a => Clock.Ms(setAt, long.Parse(a[0], CultureInfo.InvariantCulture))));
+                            else
+                                probeTimeouts++;
+                        }
+
+                        i++;
+                        await timer.WaitForNextTickAsync().ConfigureAwait(false);
+                    }
+
+                    var end = Clock.Now;
+                    var converged = await Task.WhenAll(ids.Select((id, self) => cluster.AskAsync(id, "when", Enumerable.Range(0, n).Where(w => w != self)
+                        .SelectMany(w => Enumerable.Range(0, keysPerWriter).Where(k => last[w][k] is not null)
+                            .SelectMany(k => new[] { ids[w], "soak" + k.ToString(CultureInfo.InvariantCulture), last[w][k]! }))
+                        .ToArray()))).ConfigureAwait(false);
+                    var final = AcrossProcesses.Rss(pids);
+                    samples.Add((Clock.MsSince(start) / 1000, final.Median, final.Max, final.ThreadsMedian));
+                    var records = cluster.Log.Between(start, Clock.Now);
+                    result.Add("seconds", seconds);
+                    result.Add("writes_count", i);
+                    result.Add("writes_per_s", i / (Clock.Ms(start, end) / 1000));
+                    result.Add("all_converged_after_end_ms", Math.Max(0, converged.Max(a => Clock.Ms(end, long.Parse(a[0], CultureInfo.InvariantCulture)))));
+                    result.Add("probe_median_ms", Stats.Median(probe));
+                    result.Add("probe_p99_ms", Stats.Percentile(probe, 99));
+                    result.Add("probe_max_ms", Stats.Max(probe));
+                    result.AtMost("probe_timeouts_count", probeTimeouts, 0, "");
+                    result.AtMost("false_suspect_reports_count", records.Count(r => r.Status == DsnPeerStatus.Suspect), 0, "");
+                    result.AtMost("false_failed_reports_count", records.Count(r => r.Status == DsnPeerStatus.Failed), 0, "");
+                    var firstS = samples[Math.Min(1, samples.Count - 1)];
+                    var lastS = samples[samples.Count - 1];
+                    result.Add("rss_median_first_mb", firstS.RssMedian).Add("rss_median_last_mb", lastS.RssMedian).Add("rss_max_mb", samples.Max(x => x.RssMax));
+                    result.Add("threads_median_first_count", firstS.Threads).Add("threads_median_last_count", lastS.Threads);
+                    result.Notes.Add($"one node per process; {rate} writes/s sent round-robin to {n} writer processes × {keysPerWriter} keys; one write per second timed in the children (probe_*); RSS per process (/proc, as it stands) every {sampleEvery:0.#} s");
+                    result.Notes.Add("RSS per process over time (s: median MB / max MB / threads): " + string.Join("; ", samples.Select(x => $"{x.At:0}: {x.RssMedian:0.0}/{x.RssMax:0.0}/{x.Threads:0}")));
                 }).ConfigureAwait(false));
             }
 

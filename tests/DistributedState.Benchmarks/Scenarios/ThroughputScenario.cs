@@ -22,6 +22,8 @@ namespace DistributedState.Benchmarks.Scenarios
         {
             var results = new List<ScenarioResult>();
             var seconds = args.Double("seconds", 10);
+            if (args.Flag("processes"))
+                return await AcrossProcessesAsync(args.Nodes(10, 30), seconds).ConfigureAwait(false);
             foreach (var n in args.Nodes(10))
             {
                 foreach (var allWriters in new[] { false, true })
@@ -114,6 +116,60 @@ namespace DistributedState.Benchmarks.Scenarios
                         result.Notes.Add("converged_writes_per_s = writes / (writing time + time until every node holds every final value); 1,000 keys per writer, so same-key writes may coalesce");
                     }).ConfigureAwait(false));
                 }
+            }
+
+            return results;
+        }
+
+        /// <summary>
+        /// One writer process writes as fast as one thread can for S seconds; every other process then answers when it
+        /// held each key's final value (the time of its StateChanged event), so convergence is timed in the peers.
+        /// </summary>
+        private static async Task<List<ScenarioResult>> AcrossProcessesAsync(IReadOnlyList<int> sizes, double seconds)
+        {
+            var results = new List<ScenarioResult>();
+            foreach (var n in sizes)
+            {
+                results.Add(await Common.Guard("throughput", n, "processes one-writer", async result =>
+                {
+                    await using var cluster = await AcrossProcesses.FormAsync(n, result).ConfigureAwait(false);
+                    var ids = cluster.LiveIds;
+                    var writer = ids[0];
+                    var pids = AcrossProcesses.Pids(cluster);
+                    var before = await AcrossProcesses.CountersAsync(cluster).ConfigureAwait(false);
+                    var cpu0 = ProcStat.ReadAll(pids);
+                    var t0 = Clock.Now;
+                    var burst = await cluster.AskAsync(writer, "burst", seconds.ToString(CultureInfo.InvariantCulture), KeySpace.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                    long start = long.Parse(burst[0], CultureInfo.InvariantCulture), end = long.Parse(burst[1], CultureInfo.InvariantCulture);
+                    var writes = long.Parse(burst[2], CultureInfo.InvariantCulture);
+                    var finals = AcrossProcesses.BurstFinalValues(writes, KeySpace).SelectMany(f => new[] { writer, f.Key, f.Value }).ToArray();
+                    var answers = await cluster.AskAllAsync(ids.Skip(1), "when", finals).ConfigureAwait(false);
+                    var wall = Clock.MsSince(t0) / 1000;
+                    var cpu1 = ProcStat.ReadAll(pids);
+                    var after = await AcrossProcesses.CountersAsync(cluster).ConfigureAwait(false);
+                    var convergeMs = answers.Max(a => Clock.Ms(end, long.Parse(a[0], CultureInfo.InvariantCulture)));
+                    var writeSeconds = Clock.Ms(start, end) / 1000;
+                    result.Add("writes_count", writes);
+                    result.Add("write_seconds", writeSeconds);
+                    result.Add("offered_writes_per_s", writes / writeSeconds);
+                    var effective = writes / (writeSeconds + Math.Max(0, convergeMs) / 1000);
+                    if (n == 30)
+                    {
+                        result.AtMost("converge_after_last_write_ms", convergeMs, 1000, "ms");
+                        result.AtLeast("converged_writes_per_s", effective, 20_000, "writes/s");
+                    }
+                    else
+                    {
+                        result.Add("converge_after_last_write_ms", convergeMs);
+                        result.Add("converged_writes_per_s", effective);
+                    }
+
+                    result.Add("bytes_sent_per_node_per_s", (after.Bytes - before.Bytes) / (double)n / wall);
+                    result.Add("frames_sent_per_node_per_s", (after.Frames - before.Frames) / (double)n / wall);
+                    result.Add("writer_cpu_percent_of_a_core", (cpu1[0].CpuSeconds - cpu0[0].CpuSeconds) / wall * 100);
+                    result.Add("peer_cpu_percent_of_a_core_avg", ProcStat.CpuPercentPerProcess(cpu0.Skip(1).ToList(), cpu1.Skip(1).ToList(), wall));
+                    result.Notes.Add("one node per process; the writer process writes from one thread (key cycling over 1,000, value = write index); converge = from its last write until the last peer held the final value of every key (the latest of its StateChanged events for them; children's timestamps); converged_writes_per_s = writes / (writing time + converge)");
+                }).ConfigureAwait(false));
             }
 
             return results;
