@@ -100,7 +100,7 @@ namespace DistributedState
             if (forged is not null)
                 alive.RemoveAll(forged.Contains);
             var leaves = forged is null ? message.Leaves : message.Leaves.Where(leave => !forged.Contains(leave)).ToList();
-            return new MembersMessage(message.RelayBudget, alive, message.Accusations, leaves);
+            return new MembersMessage(message.RelayBudget, alive, message.Accusations, leaves, message.Rebinds);
         }
 
         /// <summary>Under <c>_gate</c>: whether applying the record would check its signature (it is news, or a rebind).</summary>
