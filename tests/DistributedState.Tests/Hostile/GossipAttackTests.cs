@@ -31,6 +31,36 @@ namespace DistributedState.Tests.Hostile
         }
 
         [Fact]
+        public async Task A_valid_rebind_survives_in_a_message_whose_other_record_is_dropped()
+        {
+            // Screening drops the invalid record and rebuilds the message: the re-bind beside it must come along, or the
+            // moved member's new key would be refused as an impostor.
+            await using var cluster = new TestCluster();
+            var a = await cluster.StartAsync("a");
+            using var oldKey = IdentityKey.Create();
+            using var newKey = IdentityKey.Create();
+            long incarnation;
+            int port;
+            await using (var web = await HostilePeer.JoinAsync(a, cluster.Key, "web01", oldKey))
+            {
+                await web.Main.PingAsync();
+                await JoinedAsync(a, "web01");
+                (incarnation, port) = (web.Incarnation, web.AdvertisedPort);
+            }
+
+            Assert.Equal(oldKey.PublicKeyHex, a.GetPeer("web01")!.PublicKey);
+            await using var mallory = await HostilePeer.JoinAsync(a, cluster.Key, "mallory");
+            var moved = AliveRecord.Create(newKey, "web01", incarnation + 1, "127.0.0.1", port);
+            var rebind = RebindRecord.Create(oldKey, "web01", newKey.PublicKey);
+            await mallory.Main.SendAsync(new MembersMessage(0, new[] { Record(Injection, "127.0.0.1", 7000), moved },
+                Array.Empty<Accusation>(), Array.Empty<LeaveRecord>(), new[] { rebind }));
+            await mallory.Main.PingAsync();
+
+            await CounterReachesAsync(a, "members.rejected.invalid_node_id", 1);
+            await Eventually.HoldsAsync(() => a.GetPeer("web01")?.PublicKey == newKey.PublicKeyHex, "a moved web01 to its new key", Quick);
+        }
+
+        [Fact]
         public async Task A_node_id_with_a_newline_and_ansi_escapes_reaches_neither_the_member_list_nor_the_log()
         {
             await using var cluster = new TestCluster();
